@@ -1,0 +1,10 @@
+# lingua_warnings: the warning set every target of ours links (INTERFACE, so it never leaks to consumers).
+add_library(lingua_warnings INTERFACE)
+target_compile_options(lingua_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Wunused -Woverloaded-virtual -Wconversion -Wsign-conversion -Wnull-dereference
+  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough -Wmisleading-indentation
+  -Wduplicated-cond -Wduplicated-branches -Wlogical-op)
+if(LINGUA_WARNINGS_AS_ERRORS)
+  target_compile_options(lingua_warnings INTERFACE -Werror)
+endif()

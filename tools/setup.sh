@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything Lingua needs to build, run and test, from Debian's packages only.
+# Idempotent: a second run installs nothing new. Needs root (or sudo) on Debian 12.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config ccache
+  libboost1.81-dev        # Asio + Beast: the event loop, HTTP and WebSocket
+  libhiredis-dev          # RESP formatting and parsing (I/O is ours, on Asio)
+  nlohmann-json3-dev      # JSON for the wire protocol
+  libspdlog-dev           # structured logging
+  libtomlplusplus-dev     # the TOML config file
+  libcli11-dev            # command-line flags and --help
+  libgtest-dev libgmock-dev
+  libbenchmark-dev
+  redis-server            # the state store (embedded by default, and in tests)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "setup: installing ${missing[*]}" >&2
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
