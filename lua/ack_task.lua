@@ -1,0 +1,25 @@
+-- ack_task: the node accepted (job_ack) or started (job_started) the job: the reservation is committed and the
+-- deadline becomes the run deadline. Only the node holding the job's current attempt may do so. The node is
+-- remembered as one that acknowledges, so its later jobs get the (short) ack deadline first.
+--
+-- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- ARGV[1] job_id  ARGV[2] node_id  ARGV[3] attempt
+-- Returns {"accepted", session_id} (reserved -> running), {"running", session_id} (already running: idempotent),
+--         {"stale", session_id} (another node or attempt, or the job ended), {"unknown"}.
+-- @include "includes/state_keys.lua"
+
+local job_id, node, attempt = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local job = load_json(K.jobs, job_id)
+if job == nil then return { 'unknown' } end
+if job.node ~= node or job.att ~= attempt or TERMINAL[job.st] then return { 'stale', job.sess or '' } end
+
+local state = load_json(K.node_state, node)
+if state ~= nil and state.acks ~= 1 then
+  state.acks = 1
+  redis.call('HSET', K.node_state, node, cjson.encode(state))
+end
+if job.st ~= 'reserved' then return { 'running', job.sess or '' } end
+job.st = 'running'
+redis.call('HSET', K.jobs, job_id, cjson.encode(job))
+redis.call('ZADD', K.deadlines, now_ms() + job.runms, job_id)
+return { 'accepted', job.sess or '' }

@@ -1,0 +1,41 @@
+-- complete_task: the node holding the job's current attempt reports its end. Fencing: any other node or attempt is
+-- refused ("stale"), so a replaced node's late result can never complete the job. Releases the slot and, in the
+-- same call, hands the freed slot to the oldest waiting job this node can serve. Repeats are idempotent.
+--
+-- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- ARGV[1] selection cfg JSON  ARGV[2] job_id  ARGV[3] node_id  ARGV[4] attempt
+-- ARGV[5] outcome: completed | completed_no_text | failed   ARGV[6] reason ("" or the node's error code)
+-- ARGV[7] retention ms of the finished state  ARGV[8] how many backlog entries a hand-off may look at
+-- Returns
+--   {"completed", session_id, job_id, attempt, ...}  first report; then the jobs handed to this node
+--   {"upgraded", session_id}    a text result after an empty one for the same attempt (deliver it)
+--   {"duplicate", session_id}   the same attempt reported again (deliver nothing)
+--   {"stale", session_id}       not the current node/attempt (deliver nothing)
+--   {"unknown"}
+-- @include "includes/state_keys.lua"
+-- @include "includes/pools.lua"
+-- @include "includes/select.lua"
+-- @include "includes/slots.lua"
+
+local cfg = cjson.decode(ARGV[1])
+local job_id, node, attempt, outcome = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local job = load_json(K.jobs, job_id)
+if job == nil then return { 'unknown' } end
+local sess = job.sess or ''
+if job.node ~= node or job.att ~= attempt then return { 'stale', sess } end
+local now = now_ms()
+if TERMINAL[job.st] then
+  if job.st == 'completed_no_text' and outcome == 'completed' then
+    finish(K, job_id, job, outcome, ARGV[6], now, tonumber(ARGV[7]))
+    return { 'upgraded', sess }
+  end
+  return { 'duplicate', sess }
+end
+
+release(K, job_id, node)
+finish(K, job_id, job, outcome, ARGV[6], now, tonumber(ARGV[7]))
+local reply = { 'completed', sess }
+if redis.call('ZCARD', K.backlog) > 0 then
+  for _, v in ipairs(handoff(K, node, now, cfg, tonumber(ARGV[8]))) do reply[#reply + 1] = v end
+end
+return reply

@@ -1,0 +1,84 @@
+-- Slot accounting. A job holds one slot of its node from assignment until it completes, fails over or expires;
+-- a node never holds more than info.max slots, and a slot is given back exactly once (node_jobs membership is the
+-- proof that the job still holds it).
+
+-- Puts the job on the node: one slot, the node->job link, the deadline, attempt + 1. Nodes that acknowledge jobs
+-- get the ack deadline first; the others are trusted to be running it from the moment it is sent.
+local function assign(K, job_id, job, node, now)
+  local info = load_json(K.node_info, node)
+  local state = load_json(K.node_state, node)
+  job.att = (job.att or 0) + 1
+  job.node = node
+  job.disp = now
+  local deadline
+  if state.acks == 1 then
+    job.st = 'reserved'
+    deadline = now + job.ackms
+  else
+    job.st = 'running'
+    deadline = now + job.runms
+  end
+  local load = redis.call('HINCRBY', K.node_load, node, 1)
+  if load >= info.max then pool_mark_free(K, info.pool, node, false) end
+  redis.call('ZADD', K.node_jobs, 0, node .. '|' .. job_id)
+  redis.call('ZADD', K.deadlines, deadline, job_id)
+  redis.call('ZREM', K.backlog, job_id)
+  redis.call('HSET', K.jobs, job_id, cjson.encode(job))
+end
+
+-- Gives back the slot the job holds on the node, if it still holds one. Returns true when a slot was released.
+local function release(K, job_id, node)
+  if redis.call('ZREM', K.node_jobs, node .. '|' .. job_id) == 0 then return false end
+  local info = load_json(K.node_info, node)
+  if info == nil then return true end
+  local load = redis.call('HINCRBY', K.node_load, node, -1)
+  if load < 0 then
+    redis.call('HSET', K.node_load, node, 0)
+    load = 0
+  end
+  local state = load_json(K.node_state, node)
+  if state ~= nil and state.st == 'ready' and load < info.max then pool_mark_free(K, info.pool, node, true) end
+  return true
+end
+
+-- Hands the node's free slots to the oldest waiting jobs it can serve (looking at most `scan` of them).
+-- Returns a flat list job_id, attempt, ... of the jobs it assigned, for the caller to send.
+local function handoff(K, node, now, cfg, scan)
+  local handed = {}
+  local waiting = redis.call('ZRANGE', K.backlog, 0, scan - 1)
+  for _, job_id in ipairs(waiting) do
+    local job = load_json(K.jobs, job_id)
+    if job == nil or job.st ~= 'queued' then
+      redis.call('ZREM', K.backlog, job_id)
+    else
+      local score, reason = node_fits(K, job, node, now, cfg)
+      if score then
+        assign(K, job_id, job, node, now)
+        handed[#handed + 1] = job_id
+        handed[#handed + 1] = job.att
+      elseif reason == 'FULL' or reason == 'NOT_READY' or reason == 'STALE' or reason == 'GONE' or reason == 'OVERLOADED' then
+        break
+      end
+    end
+  end
+  return handed
+end
+
+-- Parks the job in the backlog until a slot frees or its wait expires.
+local function enqueue(K, job_id, job, now, max_wait_ms)
+  job.st = 'queued'
+  job.node = ''
+  redis.call('ZADD', K.backlog, now, job_id)
+  redis.call('ZADD', K.deadlines, now + max_wait_ms, job_id)
+  redis.call('HSET', K.jobs, job_id, cjson.encode(job))
+end
+
+-- Ends the job for good; its state is kept for `retain_ms` so late or repeated results are recognised.
+local function finish(K, job_id, job, status, reason, now, retain_ms)
+  job.st = status
+  job.reason = reason
+  job.done = now
+  redis.call('ZREM', K.backlog, job_id)
+  redis.call('ZADD', K.deadlines, now + retain_ms, job_id)
+  redis.call('HSET', K.jobs, job_id, cjson.encode(job))
+end

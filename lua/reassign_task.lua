@@ -1,0 +1,54 @@
+-- reassign_task: failover. Compare-and-set on the attempt: only the caller that saw the current attempt moves the
+-- job, so two instances noticing the same timeout move it once. The failed node's slot is released (once) and the
+-- node is excluded for this job; the job goes to another node with attempt + 1, waits in the backlog if capable
+-- nodes are busy, or fails for good after max attempts or when no other node can serve it. The released slot, if
+-- its node is still registered, goes to the oldest waiting job it can serve, in the same call.
+--
+-- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- ARGV[1] selection cfg JSON  ARGV[2] job_id  ARGV[3] expected attempt
+-- ARGV[4] why: ack_timeout | run_timeout | node_lost | send_failed | node_error
+-- ARGV[5] max attempts  ARGV[6] retention ms of a failed state  ARGV[7] longest backlog wait ms
+-- ARGV[8] how many backlog entries a hand-off may look at
+-- Returns {kind, session_id, old_node, node_id, attempt, reason, {job_id, attempt, ...handed to old_node}}
+--   kind: assigned (node_id, attempt) | queued | failed (reason: MAX_ATTEMPTS or a select reason such as EXCLUDED,
+--   NO_POOL) | stale (the attempt moved on, or the job ended) | unknown
+-- @include "includes/state_keys.lua"
+-- @include "includes/pools.lua"
+-- @include "includes/select.lua"
+-- @include "includes/slots.lua"
+
+local cfg = cjson.decode(ARGV[1])
+local job_id, expected = ARGV[2], tonumber(ARGV[3])
+local job = load_json(K.jobs, job_id)
+if job == nil then return { 'unknown', '', '', '', 0, '', {} } end
+local sess = job.sess or ''
+if job.att ~= expected or TERMINAL[job.st] or job.st == 'queued' then return { 'stale', sess, '', '', 0, '', {} } end
+
+local now = now_ms()
+local old_node = job.node
+local released = release(K, job_id, old_node)
+if not in_list(job.tried, old_node) then job.tried = (job.tried or ',') .. old_node .. ',' end
+job.why = ARGV[4]
+
+local kind, node, reason = 'failed', '', ''
+if job.att >= tonumber(ARGV[5]) then
+  reason = 'MAX_ATTEMPTS'
+  finish(K, job_id, job, 'failed', reason, now, tonumber(ARGV[6]))
+else
+  job.pin = ''
+  local outcome
+  node, outcome = select_node(K, job, now, cfg)
+  if node ~= nil then
+    kind = 'assigned'
+    assign(K, job_id, job, node, now)
+  elseif outcome == 'WAIT' then
+    kind, node = 'queued', ''
+    enqueue(K, job_id, job, now, tonumber(ARGV[7]))
+  else
+    node, reason = '', outcome
+    finish(K, job_id, job, 'failed', reason, now, tonumber(ARGV[6]))
+  end
+end
+local handed = {}
+if released and redis.call('ZCARD', K.backlog) > 0 then handed = handoff(K, old_node, now, cfg, tonumber(ARGV[8])) end
+return { kind, sess, old_node, node, job.att, reason, handed }

@@ -1,0 +1,63 @@
+#include "state/node_capabilities.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace lingua::state {
+namespace {
+
+bool valid_token(std::string_view s, std::size_t max, std::string_view extra) {
+  if (s.empty() || s.size() > max) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           extra.find(c) != std::string_view::npos;
+  });
+}
+
+}  // namespace
+
+std::vector<std::string> node_capabilities::languages() const {
+  std::vector<std::string> all;
+  for (const auto* list : {&asr_languages, &tts_languages, &other_languages}) {
+    for (const auto& lang : *list) {
+      if (valid_language(lang)) all.push_back(lang);
+    }
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+std::string node_capabilities::pool() const {
+  std::string name;
+  for (const auto& lang : languages()) {
+    if (!name.empty()) name += '-';
+    name += lang;
+  }
+  // "~" (never a language code) is the pool of nodes that declare no language: registered, never selected.
+  return name.empty() ? std::string("~") : name;
+}
+
+std::string node_capabilities::to_json() const {
+  nlohmann::json j = {{"pool", pool()},
+                      {"asr", comma_list(asr_languages)},
+                      {"tts", comma_list(tts_languages)},
+                      {"svc", comma_list(services)},
+                      {"max", std::max<std::uint32_t>(1, max_concurrent_jobs)},
+                      {"pub", accept_public_jobs ? 1 : 0}};
+  return j.dump();
+}
+
+bool valid_language(std::string_view code) { return valid_token(code, 16, ""); }
+bool valid_node_id(std::string_view id) { return valid_token(id, 128, ".:"); }
+
+std::string comma_list(const std::vector<std::string>& items) {
+  std::string out = ",";
+  for (const auto& item : items) {
+    out += item;
+    out += ',';
+  }
+  return out;
+}
+
+}  // namespace lingua::state

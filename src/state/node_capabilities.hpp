@@ -1,0 +1,36 @@
+#pragma once
+// What a node can do, in the form the scripts select on: the languages it recognises (ASR) and speaks (TTS), every
+// language it handles at all, the services that are ready, its capacity and whether it takes public jobs.
+// A node's pool is its language set: every language it handles, sorted and '-'-joined ("de-en-zh").
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lingua::state {
+
+struct node_capabilities {
+  std::vector<std::string> asr_languages;
+  std::vector<std::string> tts_languages;
+  std::vector<std::string> other_languages;  // semantic / NMT languages
+  std::vector<std::string> services;         // ready services: asr, nmt, tts, semantic, tone, ...
+  std::uint32_t max_concurrent_jobs = 4;
+  bool accept_public_jobs = true;
+
+  // Sorted, de-duplicated union of every language.
+  std::vector<std::string> languages() const;
+  // The languages '-'-joined; "~" when the node declares none (such a node is never selected).
+  std::string pool() const;
+  // {"pool","asr",",en,zh,","tts",...,"svc",",asr,nmt,","max",4,"pub",1} as lua/includes/state_keys.lua expects.
+  std::string to_json() const;
+};
+
+// Language codes and node ids travel inside ",a,b," lists and "pool|node" members: they must not contain
+// separators. Allowed: letters, digits, '_' and '-' for languages (≤ 16); plus '.' and ':' for ids (≤ 128).
+bool valid_language(std::string_view code);
+bool valid_node_id(std::string_view id);
+
+// ",a,b," for a list (the empty list is ",").
+std::string comma_list(const std::vector<std::string>& items);
+
+}  // namespace lingua::state

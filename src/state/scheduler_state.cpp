@@ -1,0 +1,299 @@
+#include "state/scheduler_state.hpp"
+
+#include <nlohmann/json.hpp>
+#include <random>
+#include <stdexcept>
+
+#include "state/script_sources.hpp"
+
+namespace lingua::state {
+namespace net = boost::asio;
+
+namespace {
+
+class state_category : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "lingua.state"; }
+  std::string message(int ev) const override {
+    switch (static_cast<errc>(ev)) {
+      case errc::dependency_down: return "Redis is unreachable";
+      case errc::script_failed: return "a state script failed";
+      case errc::bad_reply: return "a state script answered in an unknown shape";
+    }
+    return "unknown state error";
+  }
+};
+
+const std::string& text_at(const redis::reply& r, std::size_t i) {
+  static const std::string empty;
+  return i < r.size() ? r[i].str() : empty;
+}
+
+std::int64_t number_at(const redis::reply& r, std::size_t i) {
+  return i < r.size() ? r[i].as_integer().value_or(0) : 0;
+}
+
+std::uint32_t attempt_at(const redis::reply& r, std::size_t i) { return static_cast<std::uint32_t>(number_at(r, i)); }
+
+// job_id, attempt, job_id, attempt ... from position `from` on.
+std::vector<placed_job> placed_from(const redis::reply& r, std::size_t from) {
+  std::vector<placed_job> jobs;
+  for (std::size_t i = from; i + 1 < r.size(); i += 2) jobs.push_back({r[i].str(), attempt_at(r, i + 1)});
+  return jobs;
+}
+
+const char* reason_name(reassign_reason why) {
+  switch (why) {
+    case reassign_reason::ack_timeout: return "ack_timeout";
+    case reassign_reason::run_timeout: return "run_timeout";
+    case reassign_reason::node_lost: return "node_lost";
+    case reassign_reason::send_failed: return "send_failed";
+    case reassign_reason::node_error: return "node_error";
+  }
+  return "node_error";
+}
+
+const char* completion_name(completion how) {
+  switch (how) {
+    case completion::completed: return "completed";
+    case completion::completed_no_text: return "completed_no_text";
+    case completion::failed: return "failed";
+  }
+  return "failed";
+}
+
+std::string job_state_json(const job_requirements& req) {
+  nlohmann::json j = {{"sess", req.session_id},
+                      {"langs", comma_list(req.languages).substr(1)},
+                      {"asr", comma_list(req.asr_languages)},
+                      {"tts", comma_list(req.tts_languages)},
+                      {"need", comma_list(req.services)},
+                      {"pin", req.sticky_node},
+                      {"tried", ","},
+                      {"ackms", req.ack_timeout_ms},
+                      {"runms", req.run_timeout_ms}};
+  return j.dump();
+}
+
+}  // namespace
+
+const std::error_category& category() {
+  static const state_category instance;
+  return instance;
+}
+
+std::error_code make_error_code(errc e) { return {static_cast<int>(e), category()}; }
+
+scheduler_state::scheduler_state(redis::client& redis, state_config config)
+    : redis_(redis), config_(std::move(config)), keys_(config_.key_prefix) {
+  for (const auto& source : script_sources()) scripts_.emplace_back(source.name, source.text);
+}
+
+const redis::script& scheduler_state::script(const char* name) const {
+  for (const auto& s : scripts_) {
+    if (s.name() == name) return s;
+  }
+  throw std::logic_error(std::string("no embedded script named ") + name);
+}
+
+std::string scheduler_state::selection_json() const {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  nlohmann::json j = {{"hb_timeout", config_.heartbeat_timeout_ms},
+                      {"threshold", config_.resource_threshold_percent},
+                      {"sample", config_.sample_size},
+                      {"rounds", config_.sample_rounds},
+                      // Redis seeds every script identically; Lua's math.randomseed takes a 32-bit int.
+                      {"seed", static_cast<std::int64_t>(rng() % 2147483647U)}};
+  return j.dump();
+}
+
+net::awaitable<result<redis::reply>> scheduler_state::run(const char* name, std::vector<std::string> extra_keys,
+                                                          std::vector<std::string> args) {
+  std::vector<std::string> keys = keys_.fixed();
+  for (auto& k : extra_keys) keys.push_back(std::move(k));
+  redis::result r = co_await script(name).call(redis_, keys, args);
+  if (r.ec) co_return make_error_code(errc::dependency_down);
+  if (r.value.is_error()) {
+    // Redis answering LOADING/BUSY/MASTERDOWN is as good as down for us; anything else is a broken contract.
+    const std::string code = r.value.error_code();
+    if (code == "LOADING" || code == "BUSY" || code == "MASTERDOWN" || code == "TRYAGAIN" || code == "READONLY") {
+      co_return make_error_code(errc::dependency_down);
+    }
+    co_return make_error_code(errc::script_failed);
+  }
+  if (!r.value.is_array()) co_return make_error_code(errc::bad_reply);
+  co_return std::move(r.value);
+}
+
+net::awaitable<result<register_outcome>> scheduler_state::register_node(const std::string& node_id,
+                                                                        const node_capabilities& capabilities) {
+  auto r = co_await run("register_node", {}, {node_id, capabilities.to_json()});
+  if (!r) co_return r.error();
+  co_return register_outcome{text_at(*r, 0) == "registered", text_at(*r, 1)};
+}
+
+net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::string& node_id,
+                                                                     const node_runtime& runtime,
+                                                                     const node_capabilities* changed) {
+  nlohmann::json state = {{"st", runtime.status},
+                          {"cpu", runtime.cpu_percent},
+                          {"gpu", runtime.gpu_percent},
+                          {"mem", runtime.mem_percent},
+                          {"run", runtime.running_jobs}};
+  auto r = co_await run("heartbeat", {},
+                        {selection_json(), node_id, state.dump(), changed != nullptr ? changed->to_json() : "",
+                         std::to_string(config_.backlog_scan)});
+  if (!r) co_return r.error();
+  heartbeat_outcome out;
+  out.known = text_at(*r, 0) == "ok";
+  out.status = text_at(*r, 1);
+  if (out.known) out.handed = placed_from(*r, 2);
+  co_return out;
+}
+
+net::awaitable<result<dispatch_outcome>> scheduler_state::dispatch(const dispatch_request& request) {
+  auto r = co_await run("dispatch_task", {keys_.job_payload(request.job_id), keys_.job_key(request.job_key)},
+                        {selection_json(), request.job_id, job_state_json(request.requirements), request.spec_json,
+                         request.audio, std::to_string(config_.job_retention_ms),
+                         std::to_string(config_.idempotency_ms), std::to_string(config_.backlog_max_wait_ms)});
+  if (!r) co_return r.error();
+  dispatch_outcome out;
+  const std::string& kind = text_at(*r, 0);
+  if (kind == "assigned") {
+    out.status = dispatch_outcome::kind::assigned;
+    out.job_id = text_at(*r, 1);
+    out.node_id = text_at(*r, 2);
+    out.attempt = attempt_at(*r, 3);
+  } else if (kind == "queued") {
+    out.status = dispatch_outcome::kind::queued;
+    out.job_id = text_at(*r, 1);
+    out.backlog_length = number_at(*r, 2);
+  } else if (kind == "existing") {
+    out.status = dispatch_outcome::kind::existing;
+    out.job_id = text_at(*r, 1);
+    out.job_status = text_at(*r, 2);
+    out.node_id = text_at(*r, 3);
+    out.attempt = attempt_at(*r, 4);
+  } else if (kind == "rejected") {
+    out.status = dispatch_outcome::kind::rejected;
+    out.reason = text_at(*r, 1);
+  } else {
+    co_return make_error_code(errc::bad_reply);
+  }
+  co_return out;
+}
+
+net::awaitable<result<ack_outcome>> scheduler_state::ack(const std::string& job_id, const std::string& node_id,
+                                                         std::uint32_t attempt) {
+  auto r = co_await run("ack_task", {}, {job_id, node_id, std::to_string(attempt)});
+  if (!r) co_return r.error();
+  const std::string& kind = text_at(*r, 0);
+  ack_outcome out;
+  out.session_id = text_at(*r, 1);
+  if (kind == "accepted") out.status = ack_outcome::kind::accepted;
+  else if (kind == "running") out.status = ack_outcome::kind::running;
+  else if (kind == "stale") out.status = ack_outcome::kind::stale;
+  else out.status = ack_outcome::kind::unknown;
+  co_return out;
+}
+
+net::awaitable<result<complete_outcome>> scheduler_state::complete(const std::string& job_id,
+                                                                   const std::string& node_id, std::uint32_t attempt,
+                                                                   completion how, const std::string& reason) {
+  auto r = co_await run("complete_task", {},
+                        {selection_json(), job_id, node_id, std::to_string(attempt), completion_name(how), reason,
+                         std::to_string(config_.job_retention_ms), std::to_string(config_.backlog_scan)});
+  if (!r) co_return r.error();
+  const std::string& kind = text_at(*r, 0);
+  complete_outcome out;
+  out.session_id = text_at(*r, 1);
+  if (kind == "completed") {
+    out.status = complete_outcome::kind::completed;
+    out.handed = placed_from(*r, 2);
+  } else if (kind == "upgraded") {
+    out.status = complete_outcome::kind::upgraded;
+  } else if (kind == "duplicate") {
+    out.status = complete_outcome::kind::duplicate;
+  } else if (kind == "stale") {
+    out.status = complete_outcome::kind::stale;
+  } else {
+    out.status = complete_outcome::kind::unknown;
+  }
+  co_return out;
+}
+
+net::awaitable<result<reassign_outcome>> scheduler_state::reassign(const std::string& job_id,
+                                                                   std::uint32_t expected_attempt,
+                                                                   reassign_reason why) {
+  auto r = co_await run("reassign_task", {},
+                        {selection_json(), job_id, std::to_string(expected_attempt), reason_name(why),
+                         std::to_string(config_.max_attempts), std::to_string(config_.job_retention_ms),
+                         std::to_string(config_.backlog_max_wait_ms), std::to_string(config_.backlog_scan)});
+  if (!r) co_return r.error();
+  const std::string& kind = text_at(*r, 0);
+  reassign_outcome out;
+  if (kind == "assigned") out.status = reassign_outcome::kind::assigned;
+  else if (kind == "queued") out.status = reassign_outcome::kind::queued;
+  else if (kind == "failed") out.status = reassign_outcome::kind::failed;
+  else if (kind == "stale") out.status = reassign_outcome::kind::stale;
+  else out.status = reassign_outcome::kind::unknown;
+  out.session_id = text_at(*r, 1);
+  out.old_node_id = text_at(*r, 2);
+  out.node_id = text_at(*r, 3);
+  out.attempt = attempt_at(*r, 4);
+  out.reason = text_at(*r, 5);
+  if (r->size() > 6) out.handed = placed_from((*r)[6], 0);
+  co_return out;
+}
+
+net::awaitable<result<offline_outcome>> scheduler_state::node_offline(const std::string& node_id) {
+  auto r = co_await run("node_offline", {}, {node_id});
+  if (!r) co_return r.error();
+  co_return offline_outcome{text_at(*r, 0) == "removed", placed_from(*r, 1)};
+}
+
+net::awaitable<result<std::vector<expired_job>>> scheduler_state::expire_deadlines(int limit) {
+  auto r = co_await run("expire_deadlines", {},
+                        {std::to_string(limit), std::to_string(config_.claim_lease_ms),
+                         std::to_string(config_.job_retention_ms)});
+  if (!r) co_return r.error();
+  std::vector<expired_job> out;
+  for (const auto& entry : r->elements()) {
+    expired_job e;
+    const std::string& kind = text_at(entry, 0);
+    e.what = kind == "ack_timeout"       ? expired_job::kind::ack_timeout
+             : kind == "backlog_timeout" ? expired_job::kind::backlog_timeout
+                                         : expired_job::kind::run_timeout;
+    e.job_id = text_at(entry, 1);
+    e.session_id = text_at(entry, 2);
+    e.node_id = text_at(entry, 3);
+    e.attempt = attempt_at(entry, 4);
+    out.push_back(std::move(e));
+  }
+  co_return out;
+}
+
+net::awaitable<result<std::vector<expired_node>>> scheduler_state::expire_nodes(int limit) {
+  auto r = co_await run("expire_nodes", {}, {std::to_string(config_.heartbeat_timeout_ms), std::to_string(limit)});
+  if (!r) co_return r.error();
+  std::vector<expired_node> out;
+  for (const auto& entry : r->elements()) out.push_back({text_at(entry, 0), placed_from(entry, 1)});
+  co_return out;
+}
+
+net::awaitable<result<bool>> scheduler_state::mark_unavailable(const std::string& node_id, const std::string& service,
+                                                               std::int64_t duration_ms) {
+  auto r = co_await run("mark_unavailable", {}, {node_id, service, std::to_string(duration_ms)});
+  if (!r) co_return r.error();
+  co_return text_at(*r, 0) == "marked";
+}
+
+net::awaitable<result<std::optional<job_payload>>> scheduler_state::load_job(const std::string& job_id) {
+  redis::result r = co_await redis_.command({"HMGET", keys_.job_payload(job_id), "spec", "audio"});
+  if (r.ec) co_return make_error_code(errc::dependency_down);
+  if (!r.value.is_array() || r.value.size() != 2) co_return make_error_code(errc::bad_reply);
+  if (r.value[0].is_nil()) co_return std::optional<job_payload>{};
+  co_return std::optional<job_payload>{job_payload{r.value[0].str(), r.value[1].str()}};
+}
+
+}  // namespace lingua::state

@@ -1,0 +1,187 @@
+#pragma once
+// The scheduler's shared state machine: one awaitable call per transition, each exactly one atomic Lua script
+// (lua/*.lua) and one Redis round trip. Nothing here keeps state of its own; any number of scheduler instances
+// may call these concurrently on the same Redis. Every call fails with errc::dependency_down when Redis cannot be
+// reached (fail closed): nothing is dispatched blindly.
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "redis/client.hpp"
+#include "redis/script.hpp"
+#include "state/errors.hpp"
+#include "state/node_capabilities.hpp"
+#include "state/state_keys.hpp"
+
+namespace lingua::state {
+
+template <class T>
+using result = boost::system::result<T, std::error_code>;
+
+struct state_config {
+  std::string key_prefix = "lingua";
+  std::int64_t heartbeat_timeout_ms = 45000;  // a node silent this long is not selected, then removed
+  double resource_threshold_percent = 95.0;   // cpu/gpu/mem at or above: not selected
+  int sample_size = 3;                        // candidates compared per selection (power of choices)
+  int sample_rounds = 3;                      // draws per wanted candidate before giving up
+  int backlog_scan = 32;                      // waiting jobs a freed slot looks at
+  std::int64_t backlog_max_wait_ms = 10000;
+  std::int64_t job_retention_ms = 3600000;    // finished job state and payload
+  std::int64_t idempotency_ms = 300000;       // how long a job key maps to its job
+  std::int64_t claim_lease_ms = 5000;         // an expired deadline claimed by one instance, for reassigning
+  std::uint32_t max_attempts = 3;
+};
+
+struct node_runtime {
+  std::string status = "ready";  // registering | ready | degraded | draining | offline
+  double cpu_percent = 0;
+  double gpu_percent = 0;
+  double mem_percent = 0;
+  std::uint32_t running_jobs = 0;
+};
+
+// What a job needs from a node; the selection filters on exactly this.
+struct job_requirements {
+  std::string session_id;
+  std::vector<std::string> languages;      // every language involved (pool lookup); at least one
+  std::vector<std::string> asr_languages;  // the node must recognise each
+  std::vector<std::string> tts_languages;  // the node must synthesise each (when tts is needed)
+  std::vector<std::string> services;       // asr, nmt, tts, semantic, tone ...
+  std::string sticky_node;                 // preferred when it fits; "" for none
+  std::int64_t ack_timeout_ms = 5000;      // for nodes that acknowledge jobs
+  std::int64_t run_timeout_ms = 30000;     // from acceptance (or sending) to result
+};
+
+struct dispatch_request {
+  std::string job_id;
+  std::string job_key;    // idempotency: the same key returns the same job
+  job_requirements requirements;
+  std::string spec_json;  // what the node needs, kept with the job for re-sending
+  std::string audio;      // raw bytes
+};
+
+struct placed_job {
+  std::string job_id;
+  std::uint32_t attempt = 0;
+};
+
+struct register_outcome {
+  bool is_new = false;
+  std::string status;
+};
+
+struct heartbeat_outcome {
+  bool known = false;
+  std::string status;
+  std::vector<placed_job> handed;  // waiting jobs given to this node's free slots: send them
+};
+
+struct dispatch_outcome {
+  enum class kind { assigned, queued, existing, rejected };
+  kind status = kind::rejected;
+  std::string job_id;
+  std::string node_id;        // assigned / existing
+  std::uint32_t attempt = 0;  // assigned / existing
+  std::string job_status;     // existing: its current status
+  std::int64_t backlog_length = 0;
+  std::string reason;         // rejected: NO_POOL | EXCLUDED | MISSING_SERVICE | MISSING_LANGUAGE | PRIVATE
+};
+
+struct ack_outcome {
+  enum class kind { accepted, running, stale, unknown };
+  kind status = kind::unknown;
+  std::string session_id;
+};
+
+enum class completion { completed, completed_no_text, failed };
+
+struct complete_outcome {
+  enum class kind { completed, upgraded, duplicate, stale, unknown };
+  kind status = kind::unknown;
+  std::string session_id;
+  std::vector<placed_job> handed;  // waiting jobs given to the freed slot (same node): send them
+};
+
+enum class reassign_reason { ack_timeout, run_timeout, node_lost, send_failed, node_error };
+
+struct reassign_outcome {
+  enum class kind { assigned, queued, failed, stale, unknown };
+  kind status = kind::unknown;
+  std::string session_id;
+  std::string old_node_id;
+  std::string node_id;        // assigned
+  std::uint32_t attempt = 0;  // assigned
+  std::string reason;         // failed: MAX_ATTEMPTS or a selection reason
+  std::vector<placed_job> handed;  // waiting jobs given to the old node's released slot: send them
+};
+
+struct offline_outcome {
+  bool known = false;
+  std::vector<placed_job> jobs;  // held by the node: fail each over
+};
+
+struct expired_job {
+  enum class kind { ack_timeout, run_timeout, backlog_timeout };
+  kind what = kind::run_timeout;
+  std::string job_id;
+  std::string session_id;
+  std::string node_id;
+  std::uint32_t attempt = 0;
+};
+
+struct expired_node {
+  std::string node_id;
+  std::vector<placed_job> jobs;
+};
+
+struct job_payload {
+  std::string spec_json;
+  std::string audio;
+};
+
+class scheduler_state {
+ public:
+  scheduler_state(redis::client& redis, state_config config);
+
+  const state_config& config() const { return config_; }
+  const state_keys& keys() const { return keys_; }
+
+  boost::asio::awaitable<result<register_outcome>> register_node(const std::string& node_id,
+                                                                 const node_capabilities& capabilities);
+  // `changed` carries the node's capabilities when they may have changed (nullptr keeps the stored ones).
+  boost::asio::awaitable<result<heartbeat_outcome>> heartbeat(const std::string& node_id, const node_runtime& runtime,
+                                                              const node_capabilities* changed);
+  boost::asio::awaitable<result<dispatch_outcome>> dispatch(const dispatch_request& request);
+  boost::asio::awaitable<result<ack_outcome>> ack(const std::string& job_id, const std::string& node_id,
+                                                  std::uint32_t attempt);
+  boost::asio::awaitable<result<complete_outcome>> complete(const std::string& job_id, const std::string& node_id,
+                                                            std::uint32_t attempt, completion how,
+                                                            const std::string& reason);
+  boost::asio::awaitable<result<reassign_outcome>> reassign(const std::string& job_id, std::uint32_t expected_attempt,
+                                                            reassign_reason why);
+  boost::asio::awaitable<result<offline_outcome>> node_offline(const std::string& node_id);
+  boost::asio::awaitable<result<std::vector<expired_job>>> expire_deadlines(int limit);
+  boost::asio::awaitable<result<std::vector<expired_node>>> expire_nodes(int limit);
+  boost::asio::awaitable<result<bool>> mark_unavailable(const std::string& node_id, const std::string& service,
+                                                        std::int64_t duration_ms);
+  // The stored spec and audio of a job (for failover and backlog hand-off); nullopt once retention is over.
+  boost::asio::awaitable<result<std::optional<job_payload>>> load_job(const std::string& job_id);
+
+ private:
+  const redis::script& script(const char* name) const;
+  std::string selection_json() const;
+  boost::asio::awaitable<result<redis::reply>> run(const char* name, std::vector<std::string> extra_keys,
+                                                   std::vector<std::string> args);
+
+  redis::client& redis_;
+  state_config config_;
+  state_keys keys_;
+  std::vector<redis::script> scripts_;
+};
+
+}  // namespace lingua::state
