@@ -1,6 +1,6 @@
 # Every dependency comes from Debian's packages; see the README for why each was chosen.
 find_package(Threads REQUIRED)
-find_package(Boost 1.81 EXACT REQUIRED CONFIG COMPONENTS headers)
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS headers)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(tomlplusplus REQUIRED)
