@@ -1,0 +1,21 @@
+// lingua-scheduler: parses the command line and runs one scheduler instance (see README.md).
+#include <iostream>
+#include <spdlog/spdlog.h>
+
+#include "app/scheduler_app.hpp"
+#include "config/load_config.hpp"
+
+int main(int argc, char** argv) {
+  auto loaded = lingua::config::load_config(argc, argv);
+  if (loaded.exit_now) {
+    (loaded.exit_code == 0 ? std::cout : std::cerr) << loaded.output;
+    return loaded.exit_code;
+  }
+  spdlog::set_level(spdlog::level::from_str(loaded.config.log.level));
+  try {
+    return lingua::app::scheduler_app(std::move(loaded.config)).run();
+  } catch (const std::exception& e) {
+    spdlog::critical("lingua-scheduler failed: {}", e.what());
+    return 1;
+  }
+}

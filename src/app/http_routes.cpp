@@ -1,0 +1,47 @@
+#include "app/http_routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace lingua::app {
+namespace asio = boost::asio;
+
+namespace {
+
+asio::awaitable<bool> redis_answers(redis::client& redis) {
+  auto r = co_await redis.command({"PING"}, std::chrono::milliseconds(500));
+  co_return r.ok();
+}
+
+}  // namespace
+
+void add_http_routes(net::server& front, http_context ctx) {
+  // 200 "OK" while Redis answers, 503 otherwise: nothing is dispatched without the shared state.
+  front.handle_get("/health", [ctx](const net::http_request&) -> asio::awaitable<net::http_response> {
+    if (co_await redis_answers(ctx.redis)) co_return net::http_response{.body = "OK"};
+    co_return net::http_response{.status = 503, .body = "redis unreachable"};
+  });
+  front.handle_get("/ready", [ctx](const net::http_request&) -> asio::awaitable<net::http_response> {
+    const bool up = co_await redis_answers(ctx.redis);
+    nlohmann::json body = {{"ready", up},
+                           {"instance_id", ctx.instance_id},
+                           {"redis", up ? "up" : "down"},
+                           {"sessions", ctx.router.local_session_count()},
+                           {"nodes", ctx.router.local_node_count()}};
+    co_return net::http_response{.status = up ? 200U : 503U, .content_type = "application/json", .body = body.dump()};
+  });
+  front.handle_get("/metrics", [ctx](const net::http_request&) -> asio::awaitable<net::http_response> {
+    const bool up = co_await redis_answers(ctx.redis);
+    std::string body;
+    body += "# HELP scheduler_redis_up Whether this instance reaches Redis.\n# TYPE scheduler_redis_up gauge\n";
+    body += "scheduler_redis_up " + std::string(up ? "1" : "0") + "\n";
+    body += "# HELP scheduler_sessions_connected Session sockets on this instance.\n";
+    body += "# TYPE scheduler_sessions_connected gauge\n";
+    body += "scheduler_sessions_connected " + std::to_string(ctx.router.local_session_count()) + "\n";
+    body += "# HELP scheduler_nodes_connected Node sockets on this instance.\n";
+    body += "# TYPE scheduler_nodes_connected gauge\n";
+    body += "scheduler_nodes_connected " + std::to_string(ctx.router.local_node_count()) + "\n";
+    co_return net::http_response{.content_type = "text/plain; version=0.0.4", .body = body};
+  });
+}
+
+}  // namespace lingua::app

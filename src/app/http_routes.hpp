@@ -1,0 +1,19 @@
+#pragma once
+// The operator-facing HTTP routes: /health (liveness of the instance and its Redis), /ready, /metrics.
+#include <string>
+
+#include "net/server.hpp"
+#include "redis/client.hpp"
+#include "routing/router.hpp"
+
+namespace lingua::app {
+
+struct http_context {
+  redis::client& redis;
+  routing::router& router;
+  std::string instance_id;
+};
+
+void add_http_routes(net::server& front, http_context context);
+
+}  // namespace lingua::app

@@ -1,0 +1,169 @@
+#include "app/scheduler_app.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <memory>
+#include <optional>
+#include <spdlog/spdlog.h>
+
+#include "app/http_routes.hpp"
+#include "config/instance_id.hpp"
+#include "endpoint/node_link.hpp"
+#include "endpoint/session_link.hpp"
+#include "jobs/job_service.hpp"
+#include "net/server.hpp"
+#include "redis/client.hpp"
+#include "redis/embedded_server.hpp"
+#include "routing/router.hpp"
+#include "state/scheduler_state.hpp"
+
+namespace lingua::app {
+namespace net = boost::asio;
+
+namespace {
+
+state::state_config state_config_of(const config::scheduler_config& c) {
+  state::state_config s;
+  s.key_prefix = c.redis.key_prefix;
+  s.heartbeat_timeout_ms = c.nodes.heartbeat_timeout_ms;
+  s.resource_threshold_percent = c.nodes.resource_threshold_percent;
+  s.sample_size = static_cast<int>(c.selection.sample_size);
+  s.sample_rounds = static_cast<int>(c.selection.max_sample_rounds);
+  s.backlog_max_wait_ms = c.jobs.backlog_max_wait_ms;
+  s.job_retention_ms = c.jobs.job_ttl_ms;
+  s.idempotency_ms = c.jobs.idempotency_ttl_ms;
+  s.max_attempts = static_cast<std::uint32_t>(c.jobs.max_attempts);
+  return s;
+}
+
+jobs::job_timing timing_of(const config::scheduler_config& c) {
+  jobs::job_timing t;
+  t.ack_timeout_ms = c.jobs.ack_timeout_ms;
+  t.run_timeout_base_ms = c.jobs.run_timeout_base_ms;
+  t.run_timeout_per_audio_second_ms = c.jobs.run_timeout_per_audio_second_ms;
+  t.run_timeout_min_ms = c.jobs.run_timeout_min_ms;
+  t.run_timeout_max_ms = c.jobs.run_timeout_max_ms;
+  t.model_unavailable_ttl_ms = c.nodes.model_unavailable_ttl_ms;
+  t.deadline_scan_interval_ms = c.jobs.deadline_scan_interval_ms;
+  return t;
+}
+
+endpoint::session_settings session_settings_of(const config::scheduler_config& c) {
+  endpoint::session_settings s;
+  s.segmentation.pause_ms = c.segmentation.pause_ms;
+  s.segmentation.max_duration_ms = c.segmentation.max_duration_ms;
+  s.segmentation.max_buffer_bytes = c.segmentation.max_buffer_bytes;
+  s.segmentation.hangover_auto_ms = c.segmentation.hangover_auto_ms;
+  s.segmentation.hangover_manual_ms = c.segmentation.hangover_manual_ms;
+  s.segmentation.padding_auto_ms = c.segmentation.padding_auto_ms;
+  s.segmentation.padding_manual_ms = c.segmentation.padding_manual_ms;
+  s.result_gap_wait_ms = c.segmentation.result_gap_wait_ms;
+  s.max_utterance_audio_bytes = c.segmentation.max_utterance_audio_bytes;
+  s.sticky_sessions = c.selection.sticky_sessions;
+  return s;
+}
+
+net::server_config server_config_of(const config::scheduler_config& c) {
+  net::server_config s;
+  s.address = c.server.host;
+  s.port = c.server.port;
+  s.max_frame_bytes = c.server.max_frame_bytes;
+  s.messages_per_second = static_cast<double>(c.server.max_messages_per_second);
+  s.message_burst = static_cast<double>(c.server.message_burst);
+  s.max_queued_bytes = c.server.max_write_queue_bytes;
+  s.close_timeout = std::chrono::milliseconds(c.server.shutdown_grace_ms);
+  return s;
+}
+
+}  // namespace
+
+scheduler_app::scheduler_app(config::scheduler_config config) : config_(std::move(config)) {}
+
+int scheduler_app::run() {
+  const std::string instance_id = config::effective_instance_id(config_.instance);
+
+  // The embedded Redis is started before the loop runs (a short blocking wait, at start-up only).
+  std::optional<redis::embedded_server> embedded;
+  std::string redis_address = config_.redis.url;
+  if (redis_address.empty()) {
+    redis::embedded_options options;
+    options.executable = config_.redis.embedded_executable;
+    if (config_.redis.embedded_port != 0) options.tcp_port = config_.redis.embedded_port;
+    if (!config_.redis.embedded_data_dir.empty()) options.data_dir = config_.redis.embedded_data_dir;
+    embedded.emplace(options);
+    embedded->start();
+    redis_address = embedded->address();
+    spdlog::info("embedded redis-server (pid {}) at {}", embedded->pid(), redis_address);
+  }
+
+  net::io_context io;
+  redis::client_options redis_options;
+  redis_options.address = redis_address;
+  redis_options.connections = config_.redis.connections;
+  redis_options.command_timeout = std::chrono::milliseconds(config_.redis.command_timeout_ms);
+  redis_options.connect_timeout = std::chrono::milliseconds(config_.redis.connect_timeout_ms);
+  redis_options.reconnect_min = std::chrono::milliseconds(config_.redis.reconnect_min_ms);
+  redis_options.reconnect_max = std::chrono::milliseconds(config_.redis.reconnect_max_ms);
+  redis_options.name = "lingua-" + instance_id;
+  redis::client redis(io.get_executor(), redis_options);
+  redis.start();
+
+  state::scheduler_state state(redis, state_config_of(config_));
+  routing::router router;
+  jobs::job_service jobs(io.get_executor(), state, router, timing_of(config_));
+
+  net::server front(io.get_executor(), server_config_of(config_));
+  add_http_routes(front, http_context{redis, router, instance_id});
+
+  const endpoint::node_link_context node_context{state, router, jobs,
+                                                 static_cast<std::uint32_t>(config_.nodes.default_max_concurrent_jobs)};
+  front.handle_websocket("/ws/node", [&](const std::shared_ptr<net::connection>& conn, const net::http_request&) {
+    return std::make_shared<endpoint::node_link>(node_context, conn);
+  });
+  endpoint::session_actor::context session_context{io.get_executor(), router, jobs, session_settings_of(config_), {}};
+  front.handle_websocket("/ws/session", [&](const std::shared_ptr<net::connection>& conn, const net::http_request&) {
+    return std::make_shared<endpoint::session_link>(session_context, nullptr, conn);
+  });
+
+  try {
+    front.start();
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot listen on {}:{}: {}", config_.server.host, config_.server.port, e.what());
+    return 1;
+  }
+  spdlog::info("lingua-scheduler {} listening on {}:{} (redis {}, key prefix '{}')", instance_id,
+               config_.server.host, front.port(), redis_address, config_.redis.key_prefix);
+
+  net::co_spawn(io, jobs.run_sweeper(), net::detached);
+
+  net::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signal);
+    jobs.stop_sweeper();
+    front.stop(net::close_code::going_away, "scheduler shutting down");
+    net::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+          // Give the sockets' close handlers (node failover, session clean-up) time to reach Redis.
+          net::steady_timer grace(io);
+          grace.expires_after(std::chrono::milliseconds(300));
+          co_await grace.async_wait(net::as_tuple(net::use_awaitable));
+          redis.stop();
+          io.stop();
+        },
+        net::detached);
+  });
+
+  io.run();
+  if (embedded) embedded->stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace lingua::app

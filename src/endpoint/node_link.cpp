@@ -1,0 +1,143 @@
+#include "endpoint/node_link.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <spdlog/spdlog.h>
+
+#include "endpoint/ids.hpp"
+
+namespace lingua::endpoint {
+namespace net = boost::asio;
+
+node_link::node_link(node_link_context context, std::shared_ptr<net::connection> conn)
+    : ctx_(context), conn_(std::move(conn)) {}
+
+bool node_link::send_text(std::string text) {
+  if (!conn_ || !conn_->is_open()) return false;
+  conn_->send(std::move(text));
+  return true;
+}
+
+void node_link::send_error(const std::string& code, const std::string& message) {
+  send_text(protocol::to_json(protocol::node_outbound{protocol::error_message{code, message, std::nullopt}}));
+}
+
+bool node_link::proves(const std::string& claimed, std::string_view what) {
+  if (!node_id_.empty() && claimed == node_id_) return true;
+  spdlog::warn("node socket {} ({}) sent {} for node '{}': refused", conn_->id(),
+               node_id_.empty() ? "unregistered" : node_id_, what, claimed);
+  send_error("NODE_ID_CONFLICT", "this connection is registered as '" + node_id_ + "', not '" + claimed + "'");
+  return false;
+}
+
+net::awaitable<void> node_link::on_text(net::connection&, std::string_view text) {
+  auto parsed = protocol::parse_node_message(text);
+  if (!parsed) {
+    spdlog::warn("node socket {}: invalid message dropped: {}", conn_->id(), parsed.error().message);
+    co_return;
+  }
+  protocol::node_inbound message = std::move(parsed.value());
+  if (auto* reg = std::get_if<protocol::node_register>(&message)) {
+    co_await on_register(std::move(*reg));
+  } else if (auto* hb = std::get_if<protocol::node_heartbeat>(&message)) {
+    if (proves(hb->node_id, "node_heartbeat")) co_await on_heartbeat(*hb);
+  } else if (auto* ack = std::get_if<protocol::job_ack>(&message)) {
+    if (proves(ack->node_id, "job_ack")) co_await ctx_.jobs.on_ack(node_id_, ack->job_id, ack->attempt_id);
+  } else if (auto* started = std::get_if<protocol::job_started>(&message)) {
+    if (proves(started->node_id, "job_started")) {
+      co_await ctx_.jobs.on_ack(node_id_, started->job_id, started->attempt_id);
+    }
+  } else if (auto* partial = std::get_if<protocol::node_asr_partial>(&message)) {
+    if (proves(partial->node_id, "asr_partial")) co_await ctx_.jobs.on_partial(*partial);
+  } else if (auto* result = std::get_if<protocol::job_result>(&message)) {
+    if (proves(result->node_id, "job_result")) {
+      std::optional<std::string> unavailable;
+      if (!result->success && result->error && result->error->code == "MODEL_NOT_AVAILABLE" &&
+          result->error->details && result->error->details->is_object()) {
+        const auto& d = *result->error->details;
+        const std::string service_id = d.value("service_id", d.value("model_id", std::string()));
+        unavailable = profile_ ? profile_->service_type_of(service_id) : std::nullopt;
+        if (!unavailable && d.contains("service_type")) unavailable = d.value("service_type", std::string());
+      }
+      co_await ctx_.jobs.on_result(node_id_, std::move(*result), std::move(unavailable));
+    }
+  } else if (auto* err = std::get_if<protocol::node_error>(&message)) {
+    spdlog::warn("node {} reports {}: {}", err->node_id, err->code, err->message);
+  } else if (auto* generic = std::get_if<protocol::error_message>(&message)) {
+    spdlog::warn("node {} sent error {}: {}", node_id_, generic->code, generic->message);
+  } else {
+    spdlog::info("node {} sent a message the scheduler does not act on", node_id_);
+  }
+}
+
+net::awaitable<void> node_link::on_register(protocol::node_register message) {
+  std::string wanted = message.node_id.value_or("");
+  if (!wanted.empty() && !state::valid_node_id(wanted)) {
+    spdlog::warn("node socket {}: node id '{}' is not usable, a new one is assigned", conn_->id(), wanted);
+    wanted.clear();
+  }
+  if (!node_id_.empty() && !wanted.empty() && wanted != node_id_) {
+    send_error("NODE_ID_CONFLICT", "this connection is already registered as '" + node_id_ + "'");
+    co_return;
+  }
+  if (node_id_.empty()) node_id_ = wanted.empty() ? new_node_id() : wanted;
+  profile_.emplace(message, ctx_.default_max_jobs);
+  co_await ctx_.router.claim_node(node_id_, weak_from_this());
+  // Acknowledged even when Redis is down: the node then heartbeats, and the heartbeat registers it once Redis is
+  // back (see on_heartbeat). Until then it gets no job: nothing is dispatched without the state.
+  const bool registered = co_await register_in_state();
+  spdlog::info("node {} registered{} in pool {} (max {} jobs)", node_id_, registered ? "" : " locally (Redis down)",
+               profile_->capabilities().pool(), profile_->capabilities().max_concurrent_jobs);
+  send_text(protocol::to_json(protocol::node_outbound{
+      protocol::node_register_ack{node_id_, "Node registered successfully", protocol::node_status::registering}}));
+}
+
+net::awaitable<bool> node_link::register_in_state() {
+  auto reg = co_await ctx_.state.register_node(node_id_, profile_->capabilities());
+  co_return static_cast<bool>(reg);
+}
+
+net::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& message) {
+  const bool changed = profile_->update(message);
+  const state::node_runtime runtime = runtime_of(message);
+  auto hb = co_await ctx_.state.heartbeat(node_id_, runtime, changed ? &profile_->capabilities() : nullptr);
+  if (hb && !hb->known) {
+    // Redis forgot the node (restart, or it was expired while silent): register it again from what we know.
+    spdlog::info("node {} unknown to the state: registering it again", node_id_);
+    if (co_await register_in_state()) {
+      hb = co_await ctx_.state.heartbeat(node_id_, runtime, nullptr);
+    }
+  }
+  if (!hb) {
+    spdlog::warn("heartbeat of node {} not recorded: {}", node_id_, hb.error().message());
+    co_return;
+  }
+  co_await ctx_.jobs.send_handed(node_id_, hb->handed);
+}
+
+void node_link::on_rejected(net::connection&, net::rejection why) {
+  spdlog::warn("node {}: message dropped ({})", node_id_.empty() ? "unregistered" : node_id_,
+               why == net::rejection::oversized_frame ? "oversized frame" : "rate limited");
+}
+
+void node_link::on_close(net::connection&) {
+  if (node_id_.empty()) {
+    conn_.reset();
+    return;
+  }
+  auto self = shared_from_this();
+  net::co_spawn(
+      ctx_.jobs.executor(),
+      [self]() -> net::awaitable<void> {
+        // A node that reconnected on a new socket (here or on another instance) keeps its registration: only the
+        // loss of its current socket counts.
+        if (co_await self->ctx_.router.release_node(self->node_id_, self.get())) {
+          spdlog::info("node {} disconnected: failing over its jobs", self->node_id_);
+          co_await self->ctx_.jobs.on_node_lost(self->node_id_);
+        }
+        self->conn_.reset();
+      },
+      net::detached);
+}
+
+}  // namespace lingua::endpoint

@@ -1,0 +1,50 @@
+#pragma once
+// The scheduler's side of one node socket (`/ws/node`): registration, heartbeats, and the node's job messages,
+// each passed to the state scripts (through jobs::job_service) once the socket has proven who it is. A message
+// that claims another node id than the one this socket registered is refused. When the socket closes, the node's
+// in-flight jobs are failed over at once.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "endpoint/node_profile.hpp"
+#include "jobs/job_service.hpp"
+#include "net/connection.hpp"
+#include "routing/router.hpp"
+#include "state/scheduler_state.hpp"
+
+namespace lingua::endpoint {
+
+struct node_link_context {
+  state::scheduler_state& state;
+  routing::router& router;
+  jobs::job_service& jobs;
+  std::uint32_t default_max_jobs = 4;
+};
+
+class node_link : public net::connection_handler,
+                  public routing::node_sink,
+                  public std::enable_shared_from_this<node_link> {
+ public:
+  node_link(node_link_context context, std::shared_ptr<net::connection> conn);
+
+  boost::asio::awaitable<void> on_text(net::connection& conn, std::string_view text) override;
+  void on_rejected(net::connection& conn, net::rejection why) override;
+  void on_close(net::connection& conn) override;
+  bool send_text(std::string text) override;
+
+ private:
+  boost::asio::awaitable<void> on_register(protocol::node_register message);
+  boost::asio::awaitable<void> on_heartbeat(const protocol::node_heartbeat& message);
+  boost::asio::awaitable<bool> register_in_state();
+  // False (and an error frame to the node) when `claimed` is not this socket's node.
+  bool proves(const std::string& claimed, std::string_view what);
+  void send_error(const std::string& code, const std::string& message);
+
+  node_link_context ctx_;
+  std::shared_ptr<net::connection> conn_;
+  std::string node_id_;
+  std::optional<node_profile> profile_;
+};
+
+}  // namespace lingua::endpoint

@@ -1,0 +1,43 @@
+#pragma once
+// What a node told us about itself, merged over its registration and heartbeats, and what the selection makes of
+// it (state::node_capabilities). Kept per node socket, so a node whose registration Redis lost (restart, expiry)
+// is registered again from it without the node noticing.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/node_messages.hpp"
+#include "state/node_capabilities.hpp"
+#include "state/scheduler_state.hpp"
+
+namespace lingua::endpoint {
+
+class node_profile {
+ public:
+  node_profile(const protocol::node_register& registration, std::uint32_t default_max_jobs);
+
+  // Folds in what a heartbeat carries; true when the capabilities changed.
+  bool update(const protocol::node_heartbeat& heartbeat);
+
+  const state::node_capabilities& capabilities() const { return capabilities_; }
+  // The service type (asr, nmt, ...) of one of the node's service ids, for MODEL_NOT_AVAILABLE reports.
+  std::optional<std::string> service_type_of(const std::string& service_id) const;
+
+ private:
+  void derive();
+
+  std::uint32_t default_max_jobs_;
+  std::optional<protocol::node_language_capabilities> languages_;
+  std::vector<protocol::installed_model> models_;
+  std::vector<protocol::installed_service> services_;
+  std::vector<protocol::capability_by_type> readiness_;
+  std::optional<std::uint32_t> max_jobs_;
+  bool accept_public_ = true;
+  state::node_capabilities capabilities_;
+};
+
+// The runtime part of a heartbeat: explicit status (extension) or "ready", resource usage, running jobs.
+state::node_runtime runtime_of(const protocol::node_heartbeat& heartbeat);
+
+}  // namespace lingua::endpoint

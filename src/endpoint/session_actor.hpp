@@ -1,0 +1,139 @@
+#pragma once
+// One session: its audio stream cut into utterances, each utterance turned into jobs (one per target language),
+// and every job's news turned into client messages, in utterance order. Lives as long as the socket that created
+// it; all of it runs on the instance's event loop (one writer: no locks).
+//
+// Two coroutines per session: the dispatch loop places utterances one at a time, in order (so the audio path and
+// the `utterance` path both reach nodes in utterance_index order), and the clock wakes the session at its next
+// deadline (pause cut, hangover end, a result gap to skip, an `utterance` gap to give up on).
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "endpoint/session_profile.hpp"
+#include "jobs/job_service.hpp"
+#include "net/connection.hpp"
+#include "routing/router.hpp"
+#include "session/result_order.hpp"
+#include "session/segmenter.hpp"
+#include "session/utterance_groups.hpp"
+
+namespace lingua::endpoint {
+
+// Who hears an utterance in which language. Without a room: the speaker, in the session's target language.
+struct audience {
+  std::string target_lang;
+  std::vector<std::string> listeners;  // session ids; empty = the speaker
+};
+
+struct session_settings {
+  session::segmenter_config segmentation;
+  std::int64_t result_gap_wait_ms = 5000;
+  std::size_t max_utterance_audio_bytes = 2 * 1024 * 1024;
+  bool sticky_sessions = true;
+};
+
+class session_actor : public routing::session_sink, public std::enable_shared_from_this<session_actor> {
+ public:
+  struct context {
+    boost::asio::any_io_executor executor;
+    routing::router& router;
+    jobs::job_service& jobs;
+    session_settings settings;
+    // Room mode: who hears this speaker (nullopt: not in a room). Set by the rooms module.
+    std::function<boost::asio::awaitable<std::optional<std::vector<audience>>>(const std::string& session_id)>
+        audiences;
+  };
+
+  session_actor(context ctx, std::shared_ptr<net::connection> conn, session_profile profile);
+
+  const session_profile& profile() const { return profile_; }
+  bool closed() const { return closed_; }
+
+  // Registers the session with the router and starts its coroutines.
+  boost::asio::awaitable<void> start();
+  // The socket is gone or bound to a new session: stop everything, forget the session.
+  boost::asio::awaitable<void> stop();
+
+  // Client messages (the caller checked that session_id names this session). Errors go to the client.
+  void on_audio_chunk(const protocol::audio_chunk& chunk);
+  void on_utterance(protocol::utterance message);
+  void on_tts_started(const std::string& group_id);
+  void on_tts_ended(const std::string& group_id);
+  // session_close: the buffered audio becomes a last utterance and is dispatched; results still in flight keep
+  // reaching the socket while it stays open. Later audio is refused with SESSION_CLOSED.
+  boost::asio::awaitable<void> close();
+
+  void deliver(routing::session_delivery delivery) override;
+  void send(std::string text);
+
+ private:
+  struct work {  // one utterance to dispatch
+    std::uint64_t index = 0;
+    std::string audio;
+    std::int64_t duration_ms = 0;
+    std::optional<session::utterance_cut> cut;          // audio path
+    std::optional<protocol::utterance> message;         // utterance path (audio moved out)
+  };
+  struct job_context {
+    std::uint64_t utterance_index = 0;
+    std::string target_lang;
+    std::vector<std::string> listeners;
+    std::int64_t created_ms = 0;      // steady clock
+    std::int64_t created_wall_ms = 0; // system clock
+    std::int64_t dispatched_wall_ms = 0;
+    std::string node_id;
+    std::string trace_id;
+  };
+  struct outbound {  // client messages of one utterance, released in order
+    std::vector<std::string> texts;
+    std::vector<std::string> listeners;
+  };
+
+  void enqueue(std::vector<session::utterance_cut> cuts);
+  void enqueue(work w);
+  void on_clock();
+  void rearm();
+  std::optional<std::int64_t> next_deadline() const;
+  boost::asio::awaitable<void> clock_loop();
+  boost::asio::awaitable<void> dispatch_loop();
+  boost::asio::awaitable<void> dispatch(work w);
+  boost::asio::awaitable<void> dispatch_one(const work& w, const audience& who);
+
+  session::result_order<outbound>& order_for(const std::string& target_lang);
+  void resolve(const job_context& job, std::optional<outbound> out);
+  void release_ready();
+  outbound error_outbound(const job_context& job, const std::string& job_id, const std::string& code,
+                          const std::string& message, const std::optional<nlohmann::json>& details);
+  void on_finished(const std::string& job_id, protocol::job_result& result);
+  void send_ui_event(const job_context& job, const std::string& job_id, protocol::ui_event_type event,
+                     std::optional<std::uint64_t> elapsed_ms);
+  void send_error(const std::string& code, const std::string& message);
+
+  context ctx_;
+  std::shared_ptr<net::connection> conn_;
+  session_profile profile_;
+  session::segmenter segmenter_;
+  session::utterance_groups groups_;
+  session::result_order<protocol::utterance> utterance_order_;
+  std::map<std::string, session::result_order<outbound>> result_orders_;
+  std::map<std::string, job_context> jobs_;
+  std::deque<work> queue_;
+  boost::asio::steady_timer clock_;
+  boost::asio::steady_timer work_signal_;
+  std::optional<std::int64_t> first_chunk_client_ms_;
+  std::string sticky_node_;
+  bool running_ = false;
+  bool dispatching_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace lingua::endpoint

@@ -1,0 +1,241 @@
+#include "jobs/job_service.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "protocol/base64.hpp"
+
+namespace lingua::jobs {
+namespace net = boost::asio;
+
+namespace {
+
+bool is_empty_ack(const protocol::job_result& r) {
+  return r.extra && r.extra->reason && (*r.extra->reason == "NO_TEXT_ASSIGNED" || *r.extra->reason == "ASR_EMPTY");
+}
+
+// The job_assign frame for one attempt: the stored template plus the attempt and the audio.
+std::string assign_frame(const state::job_payload& payload, std::uint32_t attempt) {
+  auto frame = nlohmann::json::parse(payload.spec_json, nullptr, false);
+  if (!frame.is_object()) return {};
+  frame["attempt_id"] = attempt;
+  frame["audio"] = protocol::base64::encode(payload.audio);
+  return frame.dump();
+}
+
+std::string session_of(const state::job_payload& payload) {
+  auto spec = nlohmann::json::parse(payload.spec_json, nullptr, false);
+  return spec.is_object() ? spec.value("session_id", "") : "";
+}
+
+}  // namespace
+
+std::int64_t job_timing::run_timeout_for(std::int64_t audio_duration_ms) const {
+  const std::int64_t t = run_timeout_base_ms + run_timeout_per_audio_second_ms * audio_duration_ms / 1000;
+  return std::clamp(t, run_timeout_min_ms, run_timeout_max_ms);
+}
+
+job_service::job_service(net::any_io_executor executor, state::scheduler_state& state, routing::router& router,
+                         job_timing timing)
+    : executor_(std::move(executor)), state_(state), router_(router), timing_(timing) {}
+
+net::awaitable<void> job_service::tell_session(const std::string& session_id, routing::session_delivery delivery) {
+  if (session_id.empty()) co_return;
+  if (!co_await router_.to_session(session_id, std::move(delivery))) {
+    spdlog::debug("session {} is gone; job news dropped", session_id);
+  }
+}
+
+net::awaitable<dispatch_report> job_service::dispatch(job_order order) {
+  order.requirements.ack_timeout_ms = timing_.ack_timeout_ms;
+  order.requirements.run_timeout_ms = timing_.run_timeout_for(order.audio_duration_ms);
+  order.assign.job_id = order.job_id;
+  order.assign.audio.clear();
+  state::dispatch_request request;
+  request.job_id = order.job_id;
+  request.job_key = order.job_key;
+  request.requirements = std::move(order.requirements);
+  request.spec_json = protocol::to_json(order.assign);
+  request.audio = std::move(order.audio);
+
+  auto placed = co_await state_.dispatch(request);
+  if (!placed) {
+    spdlog::warn("dispatch of {} failed: {}", request.job_id, placed.error().message());
+    co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}};
+  }
+  switch (placed->status) {
+    case state::dispatch_outcome::kind::assigned:
+      co_await send(placed->job_id, placed->node_id, placed->attempt,
+                    state::job_payload{std::move(request.spec_json), std::move(request.audio)});
+      co_return dispatch_report{dispatch_report::kind::sent, placed->node_id, placed->attempt, {}};
+    case state::dispatch_outcome::kind::queued:
+      co_return dispatch_report{dispatch_report::kind::queued, {}, 0, {}};
+    case state::dispatch_outcome::kind::existing:
+      co_return dispatch_report{dispatch_report::kind::duplicate, placed->node_id, placed->attempt, {}};
+    case state::dispatch_outcome::kind::rejected:
+      co_return dispatch_report{dispatch_report::kind::refused, {}, 0, placed->reason};
+  }
+  co_return dispatch_report{};
+}
+
+net::awaitable<void> job_service::send(const std::string& job_id, const std::string& node_id, std::uint32_t attempt,
+                                       std::optional<state::job_payload> payload) {
+  if (!payload) {
+    auto loaded = co_await state_.load_job(job_id);
+    if (!loaded || !loaded->has_value()) {
+      // Redis down or the payload expired: the deadline will fail this attempt over (or fail the job).
+      spdlog::warn("job {} attempt {}: payload unavailable, not sent", job_id, attempt);
+      co_return;
+    }
+    payload = std::move(**loaded);
+  }
+  const std::string session_id = session_of(*payload);
+  std::string frame = assign_frame(*payload, attempt);
+  if (frame.empty() || !co_await router_.to_node(node_id, std::move(frame))) {
+    spdlog::info("job {} attempt {}: node {} unreachable, failing over", job_id, attempt, node_id);
+    co_await fail_over(job_id, attempt, state::reassign_reason::send_failed, node_id, false);
+    co_return;
+  }
+  co_await tell_session(session_id, routing::job_dispatched{job_id, node_id, attempt});
+}
+
+net::awaitable<void> job_service::send_handed(const std::string& node_id, const std::vector<state::placed_job>& jobs) {
+  for (const auto& job : jobs) co_await send(job.job_id, node_id, job.attempt, std::nullopt);
+}
+
+net::awaitable<void> job_service::on_ack(const std::string& node_id, const std::string& job_id, std::uint32_t attempt) {
+  auto acked = co_await state_.ack(job_id, node_id, attempt);
+  if (acked && acked->status == state::ack_outcome::kind::accepted) {
+    co_await tell_session(acked->session_id, routing::job_accepted{job_id});
+  }
+}
+
+net::awaitable<void> job_service::on_partial(const protocol::node_asr_partial& partial) {
+  co_await tell_session(partial.session_id, routing::job_partial{partial.job_id, partial.text, partial.is_final});
+}
+
+net::awaitable<void> job_service::on_result(const std::string& node_id, protocol::job_result result,
+                                            std::optional<std::string> unavailable_service) {
+  if (!result.success && unavailable_service) {
+    // The node lacks a model: avoid that service there for a while and give the job to another node.
+    co_await state_.mark_unavailable(node_id, *unavailable_service, timing_.model_unavailable_ttl_ms);
+    co_await fail_over(result.job_id, result.attempt_id, state::reassign_reason::node_error, node_id, false);
+    co_return;
+  }
+  const state::completion how = !result.success       ? state::completion::failed
+                                : is_empty_ack(result) ? state::completion::completed_no_text
+                                                       : state::completion::completed;
+  const std::string reason = result.error ? result.error->code : std::string();
+  auto done = co_await state_.complete(result.job_id, node_id, result.attempt_id, how, reason);
+  std::string session_id = result.session_id;
+  if (done) {
+    using kind = state::complete_outcome::kind;
+    if (done->status != kind::completed && done->status != kind::upgraded) {
+      spdlog::info("result of job {} attempt {} from {} dropped ({})", result.job_id, result.attempt_id, node_id,
+                   done->status == kind::stale ? "stale attempt" : "duplicate or unknown");
+      co_return;
+    }
+    session_id = done->session_id;
+  } else {
+    // Redis is down: the result cannot be fenced here. Deliver it; the session delivers each job once.
+    spdlog::warn("job {}: result accepted without fencing ({})", result.job_id, done.error().message());
+  }
+  std::vector<state::placed_job> handed = done ? done->handed : std::vector<state::placed_job>{};
+  const std::string job_id = result.job_id;
+  if (!result.success) {
+    protocol::job_error error = result.error.value_or(protocol::job_error{"PROCESSING_ERROR", "job failed", {}});
+    co_await tell_session(session_id, routing::job_failed{job_id, error.code, error.message, error.details});
+  } else {
+    co_await tell_session(session_id, routing::job_finished{job_id, std::move(result)});
+  }
+  co_await send_handed(node_id, handed);
+}
+
+net::awaitable<void> job_service::on_node_lost(const std::string& node_id) {
+  auto offline = co_await state_.node_offline(node_id);
+  if (!offline) {
+    spdlog::warn("node {} lost while Redis is down; its jobs fail over by deadline", node_id);
+    co_return;
+  }
+  for (const auto& job : offline->jobs) {
+    co_await fail_over(job.job_id, job.attempt, state::reassign_reason::node_lost, node_id, false);
+  }
+}
+
+net::awaitable<void> job_service::fail_over(const std::string& job_id, std::uint32_t attempt,
+                                            state::reassign_reason why, const std::string& old_node,
+                                            bool cancel_old) {
+  auto moved = co_await state_.reassign(job_id, attempt, why);
+  if (!moved) co_return;  // Redis down: the claim lease runs out and another sweep retries
+  using kind = state::reassign_outcome::kind;
+  if (moved->status == kind::stale || moved->status == kind::unknown) co_return;
+  if (cancel_old) {
+    protocol::job_cancel cancel{job_id, std::nullopt, std::string("job_timeout")};
+    co_await router_.to_node(old_node, protocol::to_json(protocol::node_outbound{cancel}));
+  }
+  switch (moved->status) {
+    case kind::assigned:
+      spdlog::info("job {} moved from {} to {} (attempt {})", job_id, old_node, moved->node_id, moved->attempt);
+      co_await send(job_id, moved->node_id, moved->attempt, std::nullopt);
+      break;
+    case kind::queued:
+      co_await tell_session(moved->session_id, routing::job_queued{job_id});
+      break;
+    case kind::failed: {
+      const bool timed_out = moved->reason == "MAX_ATTEMPTS";
+      co_await tell_session(moved->session_id,
+                            routing::job_failed{job_id, timed_out ? "JOB_TIMEOUT" : "NO_AVAILABLE_NODE",
+                                                timed_out ? "the job did not finish after every attempt"
+                                                          : "no other node can take over this job",
+                                                std::nullopt});
+      break;
+    }
+    default: break;
+  }
+  co_await send_handed(old_node, moved->handed);
+}
+
+net::awaitable<void> job_service::sweep_once() {
+  auto expired = co_await state_.expire_deadlines(timing_.sweep_batch);
+  if (expired) {
+    for (const auto& job : *expired) {
+      switch (job.what) {
+        case state::expired_job::kind::backlog_timeout:
+          co_await tell_session(job.session_id,
+                                routing::job_failed{job.job_id, "NO_AVAILABLE_NODE",
+                                                    "every capable node stayed busy", std::nullopt});
+          break;
+        case state::expired_job::kind::ack_timeout:
+          co_await fail_over(job.job_id, job.attempt, state::reassign_reason::ack_timeout, job.node_id, true);
+          break;
+        case state::expired_job::kind::run_timeout:
+          co_await fail_over(job.job_id, job.attempt, state::reassign_reason::run_timeout, job.node_id, true);
+          break;
+      }
+    }
+  }
+  auto silent = co_await state_.expire_nodes(timing_.sweep_batch);
+  if (silent) {
+    for (const auto& node : *silent) {
+      spdlog::info("node {} silent past its heartbeat timeout: removed", node.node_id);
+      for (const auto& job : node.jobs) {
+        co_await fail_over(job.job_id, job.attempt, state::reassign_reason::node_lost, node.node_id, false);
+      }
+    }
+  }
+}
+
+net::awaitable<void> job_service::run_sweeper() {
+  net::steady_timer timer(co_await net::this_coro::executor);
+  while (sweeping_) {
+    co_await sweep_once();
+    timer.expires_after(std::chrono::milliseconds(timing_.deadline_scan_interval_ms));
+    co_await timer.async_wait(net::use_awaitable);
+  }
+}
+
+}  // namespace lingua::jobs

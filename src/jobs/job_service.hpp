@@ -1,0 +1,92 @@
+#pragma once
+// The life of a job from the scheduler's side: placing it (dispatch_task), sending it to its node, following the
+// node's acknowledgements and results, failing it over when its node is lost or silent, and telling the owning
+// session every step (routing::session_delivery). Every transition is one state script; this class only moves
+// messages between the scripts, the sockets and the sessions, so any instance can run any step of any job.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/node_messages.hpp"
+#include "routing/router.hpp"
+#include "state/scheduler_state.hpp"
+
+namespace lingua::jobs {
+
+struct job_timing {
+  std::int64_t ack_timeout_ms = 5000;
+  std::int64_t run_timeout_base_ms = 15000;
+  std::int64_t run_timeout_per_audio_second_ms = 2000;
+  std::int64_t run_timeout_min_ms = 15000;
+  std::int64_t run_timeout_max_ms = 60000;
+  std::int64_t model_unavailable_ttl_ms = 60000;
+  std::int64_t deadline_scan_interval_ms = 250;
+  int sweep_batch = 100;
+
+  // The time a node gets for one utterance: grows with its audio, clamped.
+  std::int64_t run_timeout_for(std::int64_t audio_duration_ms) const;
+};
+
+// One job to place, built by the session from an utterance and a target language.
+struct job_order {
+  std::string job_id;
+  std::string job_key;
+  protocol::job_assign assign;  // attempt_id and audio are filled when sending
+  std::string audio;            // raw bytes
+  std::int64_t audio_duration_ms = 0;
+  state::job_requirements requirements;  // timeouts are filled by dispatch()
+};
+
+struct dispatch_report {
+  enum class kind { sent, queued, duplicate, refused, dependency_down };
+  kind what = kind::refused;
+  std::string node_id;
+  std::uint32_t attempt = 0;
+  std::string reason;  // refused: the selection reason (NO_POOL, MISSING_SERVICE, ...)
+};
+
+class job_service {
+ public:
+  job_service(boost::asio::any_io_executor executor, state::scheduler_state& state, routing::router& router,
+              job_timing timing);
+
+  const job_timing& timing() const { return timing_; }
+  const boost::asio::any_io_executor& executor() const { return executor_; }
+
+  // Places the job and, when a node was chosen, sends it. A send that fails is failed over at once.
+  boost::asio::awaitable<dispatch_report> dispatch(job_order order);
+
+  // Node events (the caller has checked that the message's node id is the socket's).
+  boost::asio::awaitable<void> on_ack(const std::string& node_id, const std::string& job_id, std::uint32_t attempt);
+  boost::asio::awaitable<void> on_partial(const protocol::node_asr_partial& partial);
+  // `unavailable_service`: for a MODEL_NOT_AVAILABLE failure, the service type the node lacks (asr, nmt, ...).
+  boost::asio::awaitable<void> on_result(const std::string& node_id, protocol::job_result result,
+                                         std::optional<std::string> unavailable_service);
+  boost::asio::awaitable<void> on_node_lost(const std::string& node_id);
+  // Jobs the state handed to a node's free slots (heartbeat, completion, failover): send each.
+  boost::asio::awaitable<void> send_handed(const std::string& node_id, const std::vector<state::placed_job>& jobs);
+
+  // One pass over passed deadlines and silent nodes; run_sweeper() repeats it until stop_sweeper().
+  boost::asio::awaitable<void> sweep_once();
+  boost::asio::awaitable<void> run_sweeper();
+  void stop_sweeper() { sweeping_ = false; }
+
+ private:
+  boost::asio::awaitable<void> send(const std::string& job_id, const std::string& node_id, std::uint32_t attempt,
+                                    std::optional<state::job_payload> payload);
+  boost::asio::awaitable<void> fail_over(const std::string& job_id, std::uint32_t attempt, state::reassign_reason why,
+                                         const std::string& old_node, bool cancel_old);
+  boost::asio::awaitable<void> tell_session(const std::string& session_id, routing::session_delivery delivery);
+
+  boost::asio::any_io_executor executor_;
+  state::scheduler_state& state_;
+  routing::router& router_;
+  job_timing timing_;
+  bool sweeping_ = true;
+};
+
+}  // namespace lingua::jobs

@@ -1,0 +1,69 @@
+#pragma once
+// Delivery to a session or node socket, wherever it is connected. A socket on this instance is reached directly
+// (never through Redis); a socket elsewhere through the remote path (Redis Streams, routing/instance_link), when
+// one is attached. Everything runs on the instance's single event loop, so the registries need no locks.
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "routing/session_delivery.hpp"
+
+namespace lingua::routing {
+
+class session_sink {
+ public:
+  virtual ~session_sink() = default;
+  virtual void deliver(session_delivery delivery) = 0;
+};
+
+class node_sink {
+ public:
+  virtual ~node_sink() = default;
+  // Queues a text frame for the node; false when the node's socket is gone or refuses more.
+  virtual bool send_text(std::string text) = 0;
+};
+
+class remote_delivery {
+ public:
+  virtual ~remote_delivery() = default;
+  virtual boost::asio::awaitable<bool> to_session(const std::string& session_id, const session_delivery& delivery) = 0;
+  virtual boost::asio::awaitable<bool> to_node(const std::string& node_id, const std::string& text) = 0;
+  // Records (or drops) that a socket is connected to this instance, so other instances can reach it. Dropping
+  // answers whether this instance still was the owner (false: the peer already reconnected elsewhere).
+  virtual boost::asio::awaitable<bool> own(bool is_node, const std::string& id, bool owned) = 0;
+};
+
+class router {
+ public:
+  void attach_session(const std::string& session_id, std::weak_ptr<session_sink> sink);
+  void detach_session(const std::string& session_id, const session_sink* sink);
+  void attach_node(const std::string& node_id, std::weak_ptr<node_sink> sink);
+  void detach_node(const std::string& node_id, const node_sink* sink);
+  void set_remote(remote_delivery* remote) { remote_ = remote; }
+
+  // attach + tell other instances (owner key); detach + withdraw it. The owner key is written when the socket
+  // registers, not on a later timer, so a just-registered node is reachable from every instance at once.
+  boost::asio::awaitable<void> claim_session(const std::string& session_id, std::weak_ptr<session_sink> sink);
+  // True when this socket was the peer's current connection anywhere (not replaced by a newer one).
+  boost::asio::awaitable<bool> release_session(const std::string& session_id, const session_sink* sink);
+  boost::asio::awaitable<void> claim_node(const std::string& node_id, std::weak_ptr<node_sink> sink);
+  boost::asio::awaitable<bool> release_node(const std::string& node_id, const node_sink* sink);
+
+  std::shared_ptr<session_sink> local_session(const std::string& session_id) const;
+  std::shared_ptr<node_sink> local_node(const std::string& node_id) const;
+  std::size_t local_session_count() const { return sessions_.size(); }
+  std::size_t local_node_count() const { return nodes_.size(); }
+
+  // True when the delivery reached a local socket or the owner instance's inbox.
+  boost::asio::awaitable<bool> to_session(const std::string& session_id, session_delivery delivery);
+  boost::asio::awaitable<bool> to_node(const std::string& node_id, std::string text);
+
+ private:
+  std::unordered_map<std::string, std::weak_ptr<session_sink>> sessions_;
+  std::unordered_map<std::string, std::weak_ptr<node_sink>> nodes_;
+  remote_delivery* remote_ = nullptr;
+};
+
+}  // namespace lingua::routing
