@@ -1,0 +1,147 @@
+#pragma once
+// The scheduler's whole configuration: one plain value, built-in defaults below, overridden by a TOML file and then
+// by command-line flags (see load_config.hpp and docs/configuration.md). Each nested struct is one TOML section with
+// the same name; each field is one key with the same name. Durations are integers whose unit is in the name.
+//
+// Every field here must also appear in config_fields.cpp (TOML key, flag, help) and in docs/configuration.md.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace lingua::config {
+
+// [server]: the WebSocket/HTTP listener and per-connection limits.
+struct server_section {
+  std::string host = "0.0.0.0";                    // address to listen on
+  std::uint16_t port = 5010;                       // TCP port to listen on (1-65535)
+  std::size_t max_frame_bytes = 1048576;           // largest accepted WebSocket message, bytes
+  std::size_t max_messages_per_second = 200;       // sustained inbound message rate per connection, messages/s
+  std::size_t message_burst = 400;                 // inbound messages a connection may send at once above the rate
+  std::size_t max_write_queue_bytes = 8388608;     // outbound bytes queued per connection before it is dropped
+  std::int64_t shutdown_grace_ms = 5000;           // time given to connections to close on shutdown, ms
+
+  bool operator==(const server_section&) const = default;
+};
+
+// [redis]: the shared state every instance uses.
+struct redis_section {
+  std::string url;                                 // "redis://host:port" or "unix:///path"; empty: embedded server
+  std::string key_prefix = "lingua";               // every key lives under the hash tag "{<key_prefix>}"
+  std::size_t connections = 2;                     // pipelined connections per instance
+  std::int64_t command_timeout_ms = 2000;          // a command without a reply this long fails, ms
+  std::int64_t connect_timeout_ms = 1000;          // one connection attempt gives up after, ms
+  std::int64_t reconnect_min_ms = 50;              // first reconnect back-off, ms
+  std::int64_t reconnect_max_ms = 2000;            // back-off ceiling (doubles from min up to this), ms
+  std::string embedded_executable = "redis-server";  // program started when url is empty
+  std::string embedded_data_dir;                   // persistence directory of the embedded server; empty: none
+  std::uint16_t embedded_port = 0;                 // loopback TCP port of the embedded server; 0: unix socket only
+
+  bool operator==(const redis_section&) const = default;
+};
+
+// [instance]: this process's identity among the scheduler instances sharing one Redis.
+struct instance_section {
+  std::string id;                                  // unique instance id; empty: "<hostname>-<pid>-<8 hex>"
+  std::int64_t presence_ttl_ms = 10000;            // presence key lifetime; a dead instance is noticed after, ms
+  std::int64_t presence_renew_ms = 3000;           // presence and ownership renewal period (< presence_ttl_ms), ms
+
+  bool operator==(const instance_section&) const = default;
+};
+
+// [nodes]: inference nodes and their health.
+struct nodes_section {
+  std::size_t default_max_concurrent_jobs = 4;     // jobs per node when the node does not say, jobs
+  std::int64_t heartbeat_interval_ms = 15000;      // heartbeat period asked of nodes, ms
+  std::int64_t heartbeat_timeout_ms = 45000;       // a node silent this long is offline (> interval), ms
+  double resource_threshold_percent = 95.0;        // cpu/gpu/memory use at or above this excludes a node, percent
+  std::int64_t model_unavailable_ttl_ms = 60000;   // a node reporting MODEL_NOT_AVAILABLE skips that model for, ms
+
+  bool operator==(const nodes_section&) const = default;
+};
+
+// [selection]: choosing a node for a job (power of choices).
+struct selection_section {
+  std::size_t sample_size = 3;                     // random candidates compared per dispatch, nodes
+  std::size_t max_sample_rounds = 3;               // samples drawn before a dispatch gives up, rounds
+  bool sticky_sessions = true;                     // prefer the node that served the session's previous job
+
+  bool operator==(const selection_section&) const = default;
+};
+
+// [jobs]: job lifecycle, deadlines and retention.
+// A job's run deadline = clamp(run_timeout_base_ms + run_timeout_per_audio_second_ms × audio seconds,
+//                              run_timeout_min_ms, run_timeout_max_ms).
+struct jobs_section {
+  std::int64_t ack_timeout_ms = 5000;              // a node that acknowledges jobs must do so within, ms
+  std::int64_t run_timeout_base_ms = 15000;        // fixed part of the run deadline, ms
+  std::int64_t run_timeout_per_audio_second_ms = 2000;  // run deadline added per second of audio, ms
+  std::int64_t run_timeout_min_ms = 15000;         // run deadline floor, ms
+  std::int64_t run_timeout_max_ms = 60000;         // run deadline ceiling, ms
+  std::size_t max_attempts = 3;                    // dispatches of one job (first + retries), attempts
+  std::int64_t backlog_max_wait_ms = 10000;        // a job waiting for a free node fails after, ms
+  std::int64_t job_ttl_ms = 3600000;               // how long finished job records are kept, ms
+  std::int64_t idempotency_ttl_ms = 300000;        // how long a duplicate request is recognised, ms
+  std::int64_t deadline_scan_interval_ms = 250;    // period of the ack/run deadline scan, ms
+
+  bool operator==(const jobs_section&) const = default;
+};
+
+// [segmentation]: cutting a session's audio stream into utterances.
+struct segmentation_section {
+  std::int64_t pause_ms = 3000;                    // silence (no audio) that ends an utterance, ms
+  std::int64_t max_duration_ms = 10000;            // an utterance is cut at this length, ms of audio
+  std::size_t max_buffer_bytes = 512000;           // audio buffered per utterance before a forced cut, bytes
+  std::int64_t hangover_auto_ms = 150;             // wait before taking the buffer at an automatic cut, ms
+  std::int64_t hangover_manual_ms = 200;           // wait before taking the buffer at a client's cut, ms
+  std::int64_t padding_auto_ms = 220;              // silence the node appends after an automatic cut, ms
+  std::int64_t padding_manual_ms = 280;            // silence the node appends after a client's cut, ms
+  std::size_t max_utterance_audio_bytes = 2097152;  // audio accepted in one `utterance` message, bytes
+  std::int64_t result_gap_wait_ms = 5000;          // a missing result is waited for this long, then skipped, ms
+
+  bool operator==(const segmentation_section&) const = default;
+};
+
+// [rooms]: multi-party rooms.
+struct rooms_section {
+  std::int64_t expire_after_ms = 1800000;          // a room without activity is closed after, ms
+  std::int64_t scan_interval_ms = 60000;           // period of the room expiry scan, ms
+  std::size_t max_members = 50;                    // members per room, sessions
+
+  bool operator==(const rooms_section&) const = default;
+};
+
+// [routing]: delivery between instances through per-instance Redis stream inboxes.
+struct routing_section {
+  std::size_t stream_maxlen = 10000;               // approximate cap of each inbox stream, entries
+  std::int64_t stream_block_ms = 1000;             // one blocking inbox read waits at most, ms
+  std::size_t stream_batch = 64;                   // inbox entries read or reclaimed per call, entries
+  std::int64_t reclaim_idle_ms = 5000;             // an undelivered inbox entry is retried after idling, ms
+  std::size_t dead_letter_after_deliveries = 10;   // an entry delivered this often moves to the dead-letter stream
+  std::size_t dead_letter_maxlen = 10000;          // approximate cap of the dead-letter stream, entries
+
+  bool operator==(const routing_section&) const = default;
+};
+
+// [log]
+struct log_section {
+  std::string level = "info";                      // trace, debug, info, warn, error, critical or off
+
+  bool operator==(const log_section&) const = default;
+};
+
+struct scheduler_config {
+  server_section server;
+  redis_section redis;
+  instance_section instance;
+  nodes_section nodes;
+  selection_section selection;
+  jobs_section jobs;
+  segmentation_section segmentation;
+  rooms_section rooms;
+  routing_section routing;
+  log_section log;
+
+  bool operator==(const scheduler_config&) const = default;
+};
+
+}  // namespace lingua::config
