@@ -14,6 +14,8 @@
 #include <memory>
 #include <string>
 #include <system_error>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "redis/errors.hpp"
@@ -42,8 +44,33 @@ struct result {
 
 using command_args = std::vector<std::string>;
 
+// arguments("HSET", key, "n", 42): a command_args from strings, string views, C strings and integers (decimal).
+// Prefer it to a braced list inside co_await: GCC 11.2-12 rejects `co_await redis.command({"GET", key})` ("array
+// used as initializer", a compiler bug with initializer_list temporaries in coroutines).
+namespace detail {
+template <typename Part>
+void append_argument(command_args& out, Part&& part) {
+  using plain = std::remove_cvref_t<Part>;
+  if constexpr (std::is_integral_v<plain> && !std::is_same_v<plain, char> && !std::is_same_v<plain, bool>) {
+    out.push_back(std::to_string(part));
+  } else {
+    out.emplace_back(std::forward<Part>(part));
+  }
+}
+}  // namespace detail
+
+template <typename... Parts>
+command_args arguments(Parts&&... parts) {
+  command_args out;
+  out.reserve(sizeof...(parts));
+  (detail::append_argument(out, std::forward<Parts>(parts)), ...);
+  return out;
+}
+
 class client {
  public:
+  // Throws std::invalid_argument for a malformed options.address or options.connections == 0. The client must be
+  // destroyed before its executor's execution context.
   client(boost::asio::any_io_executor executor, client_options options);
   ~client();
   client(const client&) = delete;
@@ -60,6 +87,10 @@ class client {
   boost::asio::awaitable<result> command(command_args args, std::chrono::milliseconds timeout);
   // Several commands written at once on one connection; the results in the same order.
   boost::asio::awaitable<std::vector<result>> pipeline(std::vector<command_args> commands);
+
+  // Completes with true as soon as at least one connection is up (at once if one already is), with false when the
+  // timeout passes first or the client is stopped. For start-up, where failing at once would be premature.
+  boost::asio::awaitable<bool> wait_connected(std::chrono::milliseconds timeout);
 
   // True when at least one connection is up.
   bool connected() const;

@@ -19,6 +19,8 @@ class script {
   const std::string& sha1() const { return sha1_; }
   const std::string& source() const { return source_; }
 
+  // EVALSHA sha numkeys keys... args...; keys and args are copied when the returned awaitable starts, so they
+  // must live until it is co_awaited (true of temporaries in the co_await expression itself).
   boost::asio::awaitable<result> call(client& redis, const std::vector<std::string>& keys,
                                       const std::vector<std::string>& args) const;
 
