@@ -1,0 +1,24 @@
+#pragma once
+// Standard base64 (RFC 4648 §4, alphabet A–Z a–z 0–9 + /) with `=` padding, as used for every audio payload.
+// Decoding is strict, like the original's decoder: the length must be a multiple of 4, `=` may appear only as the
+// final one or two characters, no whitespace or other characters are allowed, and the unused bits of the last
+// symbol must be zero (only the canonical encoding of a byte string is accepted). Bytes are carried in std::string.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lingua::protocol::base64 {
+
+constexpr std::size_t encoded_size(std::size_t byte_count) { return (byte_count + 2) / 3 * 4; }
+
+std::string encode(std::string_view bytes);
+// Appends the encoding of `bytes` to `out`.
+void encode_append(std::string_view bytes, std::string& out);
+
+// The decoded bytes, or std::nullopt for invalid input. "" decodes to "".
+std::optional<std::string> decode(std::string_view text);
+// Appends the decoded bytes to `out` and returns true; on invalid input returns false and leaves `out` unchanged.
+bool decode_append(std::string_view text, std::string& out);
+
+}  // namespace lingua::protocol::base64
