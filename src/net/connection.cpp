@@ -1,0 +1,283 @@
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/websocket/error.hpp>
+#include <utility>
+
+#include "net/websocket_connection.hpp"
+
+namespace lingua::net::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t discard_chunk = 64 * 1024;
+// A read buffer that grew past this for one large message is given back afterwards.
+constexpr std::size_t kept_buffer_capacity = 256 * 1024;
+constexpr std::size_t max_reason_bytes = 123;  // RFC 6455 §5.5: control payload ≤ 125 bytes, 2 for the code
+constexpr auto rate_report_interval = std::chrono::seconds(1);
+
+bool is_expected_end(const error_code& ec) {
+  return ec == websocket::error::closed || ec == asio::error::operation_aborted || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor ||
+         ec == beast::error::timeout;
+}
+
+}  // namespace
+
+void log_exception(std::string_view what, const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("{}: {}", what, ex.what());
+  } catch (...) {
+    spdlog::error("{}: unknown exception", what);
+  }
+}
+
+websocket_connection::websocket_connection(std::uint64_t id, std::string remote_endpoint, beast::tcp_stream stream,
+                                           const connection_limits& limits, finished_callback on_finished)
+    : connection(id, std::move(remote_endpoint)),
+      ws_(std::move(stream)),
+      limits_(limits),
+      on_finished_(std::move(on_finished)),
+      wake_(ws_.get_executor()),
+      deadline_(ws_.get_executor()),
+      bucket_(limits.messages_per_second, limits.message_burst, token_bucket::clock::now()) {
+  wake_.expires_at(asio::steady_timer::time_point::max());
+}
+
+std::shared_ptr<websocket_connection> websocket_connection::self() {
+  return std::static_pointer_cast<websocket_connection>(shared_from_this());
+}
+
+void websocket_connection::start(upgrade_request request, http_request upgrade, websocket_endpoint endpoint) {
+  auto me = self();
+  ++running_;
+  asio::co_spawn(
+      ws_.get_executor(),
+      [me, request = std::move(request), upgrade = std::move(upgrade), endpoint = std::move(endpoint)]() mutable {
+        return me->handshake(std::move(request), std::move(upgrade), std::move(endpoint));
+      },
+      [me](const std::exception_ptr& e) {
+        if (e) log_exception("websocket handshake", e);
+        me->task_ended(task::handshake, e != nullptr);
+      });
+}
+
+void websocket_connection::spawn(task which) {
+  auto me = self();
+  ++running_;
+  asio::co_spawn(
+      ws_.get_executor(), [me, which] { return which == task::reader ? me->read_loop() : me->write_loop(); },
+      [me, which](const std::exception_ptr& e) {
+        if (e) log_exception(which == task::reader ? "websocket reader" : "websocket writer", e);
+        me->task_ended(which, e != nullptr);
+      });
+}
+
+asio::awaitable<void> websocket_connection::handshake(upgrade_request request, http_request upgrade,
+                                                      websocket_endpoint endpoint) {
+  websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.handshake_timeout = limits_.handshake_timeout;
+  timeouts.idle_timeout = limits_.idle_timeout.count() > 0
+                              ? std::chrono::duration_cast<websocket::stream_base::duration>(limits_.idle_timeout)
+                              : websocket::stream_base::none();
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(beast::http::field::server, "lingua"); }));
+  ws_.read_message_max(0);  // the reader enforces max_frame_bytes itself, without failing the connection
+  ws_.auto_fragment(false);
+
+  auto [ec] = co_await ws_.async_accept(request, use_tuple);
+  if (ec) {
+    log_end("handshake", ec);
+    co_return;
+  }
+  if (!close_requested_) {
+    phase_ = phase::open;
+    handler_ = endpoint(shared_from_this(), upgrade);
+    if (!handler_) {
+      spdlog::error("ws {} {}: endpoint {} returned no handler", id(), remote_endpoint(), upgrade.path);
+      close(close_code::internal_error, "no handler");
+    }
+  }
+  if (!handler_) {  // stopped during the handshake, or refused
+    co_await send_close_frame();
+    co_return;
+  }
+  spdlog::debug("ws {} {}: open on {}", id(), remote_endpoint(), upgrade.path);
+  spawn(task::reader);
+  spawn(task::writer);
+}
+
+asio::awaitable<void> websocket_connection::read_loop() {
+  beast::flat_buffer buffer;
+  for (;;) {
+    buffer.clear();
+    if (buffer.capacity() > kept_buffer_capacity) buffer.shrink_to_fit();
+    // Read one message piecewise: never more than max_frame_bytes + 1 buffered, the rest of a longer message
+    // discarded as it arrives.
+    bool oversized = false;
+    do {
+      const std::size_t limit = oversized ? discard_chunk : limits_.max_frame_bytes + 1 - buffer.size();
+      auto [ec, bytes] = co_await ws_.async_read_some(buffer, limit, use_tuple);
+      if (ec) {
+        log_end("read", ec);
+        co_return;
+      }
+      if (oversized || buffer.size() > limits_.max_frame_bytes) {
+        oversized = true;
+        buffer.clear();
+      }
+    } while (!ws_.is_message_done());
+
+    if (ws_.got_binary() || close_requested_) continue;
+    const auto now = token_bucket::clock::now();
+    if (!bucket_.try_take(now)) {
+      if (now - last_rate_report_ >= rate_report_interval) {
+        last_rate_report_ = now;
+        handler_->on_rejected(*this, rejection::rate_limited);
+      }
+      continue;
+    }
+    if (oversized) {
+      handler_->on_rejected(*this, rejection::oversized_frame);
+      continue;
+    }
+    const auto data = buffer.cdata();
+    co_await handler_->on_text(*this, std::string_view(static_cast<const char*>(data.data()), data.size()));
+  }
+}
+
+asio::awaitable<void> websocket_connection::write_loop() {
+  for (;;) {
+    if (read_ended_) co_return;
+    if (queue_.empty()) {
+      if (close_requested_) break;
+      co_await wake_.async_wait(use_tuple);  // cancelled = something to do
+      continue;
+    }
+    // Moved out of the queue first: a slow-consumer drop may clear the queue while this frame is being written.
+    std::string message = std::move(queue_.front());
+    queue_.pop_front();
+    queued_bytes_ -= message.size();
+    ws_.text(true);
+    auto [ec, bytes] = co_await ws_.async_write(asio::buffer(message), use_tuple);
+    if (ec) {
+      log_end("write", ec);
+      co_return;
+    }
+  }
+  co_await send_close_frame();
+}
+
+asio::awaitable<void> websocket_connection::send_close_frame() {
+  // Not after the peer's close: Beast has answered it already (and a second close frame is a protocol error).
+  if (!ws_.is_open()) co_return;
+  auto [ec] = co_await ws_.async_close(close_reason_, use_tuple);
+  if (ec) log_end("close", ec);
+}
+
+void websocket_connection::send(std::string text) {
+  if (phase_ != phase::open) return;
+  if (!queue_.empty() &&
+      (queue_.size() >= limits_.max_queued_messages || queued_bytes_ + text.size() > limits_.max_queued_bytes)) {
+    spdlog::warn("ws {} {}: slow consumer ({} messages, {} bytes queued), closing", id(), remote_endpoint(),
+                 queue_.size(), queued_bytes_);
+    queue_.clear();
+    queued_bytes_ = 0;
+    close(close_code::policy_violation, "slow consumer");
+    return;
+  }
+  queued_bytes_ += text.size();
+  queue_.push_back(std::move(text));
+  wake_.cancel();
+}
+
+void websocket_connection::close(std::uint16_t code, std::string reason) {
+  if (phase_ == phase::finished || close_requested_) return;
+  if (reason.size() > max_reason_bytes) reason.resize(max_reason_bytes);
+  close_requested_ = true;
+  close_reason_.code = code;
+  close_reason_.reason.assign(reason.data(), reason.size());
+  begin_closing();
+  wake_.cancel();
+}
+
+bool websocket_connection::is_open() const noexcept { return phase_ == phase::open; }
+
+std::size_t websocket_connection::queued_bytes() const noexcept { return queued_bytes_; }
+
+void websocket_connection::task_ended(task which, bool threw) {
+  switch (which) {
+    case task::handshake:
+      if (threw) cut();  // the endpoint threw: no handler, no loops
+      break;
+    case task::reader:
+      if (threw) {  // a handler threw; the stream itself is fine, so say goodbye properly
+        close(close_code::internal_error, "internal error");
+      } else {
+        read_ended_ = true;
+        begin_closing();
+        wake_.cancel();
+      }
+      break;
+    case task::writer:
+      cut();  // closed, failed or abandoned: make sure the reader's pending read ends too
+      break;
+  }
+  if (--running_ == 0) finish();
+}
+
+void websocket_connection::begin_closing() {
+  if (phase_ == phase::handshaking || phase_ == phase::open) phase_ = phase::closing;
+  if (deadline_armed_ || phase_ == phase::finished) return;
+  deadline_armed_ = true;
+  deadline_.expires_after(limits_.close_timeout);
+  deadline_.async_wait([me = self()](const error_code& ec) {
+    if (ec) return;  // cancelled by finish()
+    spdlog::debug("ws {} {}: close timed out, cutting the socket", me->id(), me->remote_endpoint());
+    me->cut();
+  });
+}
+
+void websocket_connection::cut() noexcept { beast::get_lowest_layer(ws_).close(); }
+
+void websocket_connection::finish() {
+  phase_ = phase::finished;
+  deadline_.cancel();
+  wake_.cancel();
+  queue_.clear();
+  queued_bytes_ = 0;
+  cut();
+  if (auto handler = std::move(handler_)) {
+    spdlog::debug("ws {} {}: closed", id(), remote_endpoint());
+    try {
+      handler->on_close(*this);
+    } catch (...) {
+      log_exception("websocket on_close", std::current_exception());
+    }
+  }
+  if (on_finished_) on_finished_(id());
+}
+
+void websocket_connection::log_end(std::string_view what, const error_code& ec) const {
+  if (is_expected_end(ec)) {
+    spdlog::debug("ws {} {}: {} ended: {}", id(), remote_endpoint(), what, ec.message());
+  } else {
+    spdlog::info("ws {} {}: {} failed: {}", id(), remote_endpoint(), what, ec.message());
+  }
+}
+
+}  // namespace lingua::net::detail

@@ -1,0 +1,37 @@
+#pragma once
+// The plain-HTTP side of the network front: what a GET handler sees and returns. Free of Beast, so any module may
+// include it cheaply.
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace lingua::net {
+
+struct http_request {
+  std::string method{};                                        // "GET", "POST", ... as sent
+  std::string path{};                                          // target up to '?', e.g. "/metrics"
+  std::string query{};                                         // target after '?', undecoded; empty when absent
+  std::vector<std::pair<std::string, std::string>> headers{};  // in arrival order, names as sent
+  std::string remote_endpoint{};                               // "ip:port" of the peer, for logs
+
+  // The first header with this name, compared case-insensitively.
+  std::optional<std::string_view> header(std::string_view name) const;
+};
+
+// Members have default initializers, so designated initializers may name any subset: http_response{.body = "OK"}.
+struct http_response {
+  unsigned status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body{};
+  // Sent as given after Server, Content-Type and Content-Length (which the server sets itself).
+  std::vector<std::pair<std::string, std::string>> headers{};
+};
+
+// Runs on the server's event loop. An exception escaping it is logged and answered with 500.
+using http_handler = std::function<boost::asio::awaitable<http_response>(const http_request&)>;
+
+}  // namespace lingua::net
