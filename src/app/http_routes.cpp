@@ -8,7 +8,8 @@ namespace asio = boost::asio;
 namespace {
 
 asio::awaitable<bool> redis_answers(redis::client& redis) {
-  auto r = co_await redis.command({"PING"}, std::chrono::milliseconds(500));
+  redis::command_args ping{"PING"};  // named: GCC 12 mis-compiles a braced list inside co_await
+  auto r = co_await redis.command(std::move(ping), std::chrono::milliseconds(500));
   co_return r.ok();
 }
 

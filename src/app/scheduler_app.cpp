@@ -23,7 +23,7 @@
 #include "state/scheduler_state.hpp"
 
 namespace lingua::app {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 
 namespace {
 
@@ -101,7 +101,7 @@ int scheduler_app::run() {
     spdlog::info("embedded redis-server (pid {}) at {}", embedded->pid(), redis_address);
   }
 
-  net::io_context io;
+  asio::io_context io;
   redis::client_options redis_options;
   redis_options.address = redis_address;
   redis_options.connections = config_.redis.connections;
@@ -139,25 +139,25 @@ int scheduler_app::run() {
   spdlog::info("lingua-scheduler {} listening on {}:{} (redis {}, key prefix '{}')", instance_id,
                config_.server.host, front.port(), redis_address, config_.redis.key_prefix);
 
-  net::co_spawn(io, jobs.run_sweeper(), net::detached);
+  asio::co_spawn(io, jobs.run_sweeper(), asio::detached);
 
-  net::signal_set signals(io, SIGINT, SIGTERM);
+  asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
     jobs.stop_sweeper();
     front.stop(net::close_code::going_away, "scheduler shutting down");
-    net::co_spawn(
+    asio::co_spawn(
         io,
-        [&]() -> net::awaitable<void> {
+        [&]() -> asio::awaitable<void> {
           // Give the sockets' close handlers (node failover, session clean-up) time to reach Redis.
-          net::steady_timer grace(io);
+          asio::steady_timer grace(io);
           grace.expires_after(std::chrono::milliseconds(300));
-          co_await grace.async_wait(net::as_tuple(net::use_awaitable));
+          co_await grace.async_wait(asio::as_tuple(asio::use_awaitable));
           redis.stop();
           io.stop();
         },
-        net::detached);
+        asio::detached);
   });
 
   io.run();

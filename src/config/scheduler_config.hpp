@@ -95,7 +95,7 @@ struct segmentation_section {
   std::int64_t hangover_manual_ms = 200;           // wait before taking the buffer at a client's cut, ms
   std::int64_t padding_auto_ms = 220;              // silence the node appends after an automatic cut, ms
   std::int64_t padding_manual_ms = 280;            // silence the node appends after a client's cut, ms
-  std::size_t max_utterance_audio_bytes = 2097152;  // audio accepted in one `utterance` message, bytes
+  std::size_t max_utterance_audio_bytes = 512000;    // audio accepted in one `utterance` message, bytes
   std::int64_t result_gap_wait_ms = 5000;          // a missing result is waited for this long, then skipped, ms
 
   bool operator==(const segmentation_section&) const = default;

@@ -7,7 +7,7 @@
 #include "endpoint/ids.hpp"
 
 namespace lingua::endpoint {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 
 node_link::node_link(node_link_context context, std::shared_ptr<net::connection> conn)
     : ctx_(context), conn_(std::move(conn)) {}
@@ -30,7 +30,7 @@ bool node_link::proves(const std::string& claimed, std::string_view what) {
   return false;
 }
 
-net::awaitable<void> node_link::on_text(net::connection&, std::string_view text) {
+asio::awaitable<void> node_link::on_text(net::connection&, std::string_view text) {
   auto parsed = protocol::parse_node_message(text);
   if (!parsed) {
     spdlog::warn("node socket {}: invalid message dropped: {}", conn_->id(), parsed.error().message);
@@ -56,7 +56,7 @@ net::awaitable<void> node_link::on_text(net::connection&, std::string_view text)
           result->error->details && result->error->details->is_object()) {
         const auto& d = *result->error->details;
         const std::string service_id = d.value("service_id", d.value("model_id", std::string()));
-        unavailable = profile_ ? profile_->service_type_of(service_id) : std::nullopt;
+        if (profile_) unavailable = profile_->service_type_of(service_id);
         if (!unavailable && d.contains("service_type")) unavailable = d.value("service_type", std::string());
       }
       co_await ctx_.jobs.on_result(node_id_, std::move(*result), std::move(unavailable));
@@ -70,7 +70,7 @@ net::awaitable<void> node_link::on_text(net::connection&, std::string_view text)
   }
 }
 
-net::awaitable<void> node_link::on_register(protocol::node_register message) {
+asio::awaitable<void> node_link::on_register(protocol::node_register message) {
   std::string wanted = message.node_id.value_or("");
   if (!wanted.empty() && !state::valid_node_id(wanted)) {
     spdlog::warn("node socket {}: node id '{}' is not usable, a new one is assigned", conn_->id(), wanted);
@@ -80,7 +80,8 @@ net::awaitable<void> node_link::on_register(protocol::node_register message) {
     send_error("NODE_ID_CONFLICT", "this connection is already registered as '" + node_id_ + "'");
     co_return;
   }
-  if (node_id_.empty()) node_id_ = wanted.empty() ? new_node_id() : wanted;
+  if (node_id_.empty()) node_id_ = wanted;
+  if (node_id_.empty()) node_id_ = new_node_id();
   profile_.emplace(message, ctx_.default_max_jobs);
   co_await ctx_.router.claim_node(node_id_, weak_from_this());
   // Acknowledged even when Redis is down: the node then heartbeats, and the heartbeat registers it once Redis is
@@ -92,15 +93,17 @@ net::awaitable<void> node_link::on_register(protocol::node_register message) {
       protocol::node_register_ack{node_id_, "Node registered successfully", protocol::node_status::registering}}));
 }
 
-net::awaitable<bool> node_link::register_in_state() {
+asio::awaitable<bool> node_link::register_in_state() {
   auto reg = co_await ctx_.state.register_node(node_id_, profile_->capabilities());
   co_return static_cast<bool>(reg);
 }
 
-net::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& message) {
+asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& message) {
   const bool changed = profile_->update(message);
   const state::node_runtime runtime = runtime_of(message);
-  auto hb = co_await ctx_.state.heartbeat(node_id_, runtime, changed ? &profile_->capabilities() : nullptr);
+  const state::node_capabilities* fresh = nullptr;
+  if (changed) fresh = &profile_->capabilities();
+  auto hb = co_await ctx_.state.heartbeat(node_id_, runtime, fresh);
   if (hb && !hb->known) {
     // Redis forgot the node (restart, or it was expired while silent): register it again from what we know.
     spdlog::info("node {} unknown to the state: registering it again", node_id_);
@@ -126,9 +129,9 @@ void node_link::on_close(net::connection&) {
     return;
   }
   auto self = shared_from_this();
-  net::co_spawn(
+  asio::co_spawn(
       ctx_.jobs.executor(),
-      [self]() -> net::awaitable<void> {
+      [self]() -> asio::awaitable<void> {
         // A node that reconnected on a new socket (here or on another instance) keeps its registration: only the
         // loss of its current socket counts.
         if (co_await self->ctx_.router.release_node(self->node_id_, self.get())) {
@@ -137,7 +140,7 @@ void node_link::on_close(net::connection&) {
         }
         self->conn_.reset();
       },
-      net::detached);
+      asio::detached);
 }
 
 }  // namespace lingua::endpoint

@@ -10,7 +10,7 @@
 #include "protocol/base64.hpp"
 
 namespace lingua::endpoint {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 
 namespace {
 
@@ -59,15 +59,15 @@ void session_actor::send_error(const std::string& code, const std::string& messa
   send(protocol::to_json(protocol::error_message{code, message, std::nullopt}));
 }
 
-net::awaitable<void> session_actor::start() {
+asio::awaitable<void> session_actor::start() {
   running_ = true;
   co_await ctx_.router.claim_session(profile_.session_id, weak_from_this());
   auto self = shared_from_this();
-  net::co_spawn(ctx_.executor, [self]() { return self->clock_loop(); }, net::detached);
-  net::co_spawn(ctx_.executor, [self]() { return self->dispatch_loop(); }, net::detached);
+  asio::co_spawn(ctx_.executor, [self]() { return self->clock_loop(); }, asio::detached);
+  asio::co_spawn(ctx_.executor, [self]() { return self->dispatch_loop(); }, asio::detached);
 }
 
-net::awaitable<void> session_actor::stop() {
+asio::awaitable<void> session_actor::stop() {
   if (!running_) co_return;
   running_ = false;
   clock_.cancel();
@@ -143,15 +143,15 @@ void session_actor::on_tts_ended(const std::string& group_id) {
   rearm();
 }
 
-net::awaitable<void> session_actor::close() {
+asio::awaitable<void> session_actor::close() {
   if (!closed_) {
     closed_ = true;
     enqueue(segmenter_.close(steady_ms()));
     // The last utterance is placed before the acknowledgement, so the client knows it was not lost.
-    net::steady_timer wait(ctx_.executor);
+    asio::steady_timer wait(ctx_.executor);
     for (int i = 0; i < 2000 && running_ && (dispatching_ || !queue_.empty()); ++i) {
       wait.expires_after(std::chrono::milliseconds(5));
-      co_await wait.async_wait(net::as_tuple(net::use_awaitable));
+      co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     release_ready();
   }
@@ -172,16 +172,16 @@ std::optional<std::int64_t> session_actor::next_deadline() const {
 
 void session_actor::rearm() { clock_.cancel(); }
 
-net::awaitable<void> session_actor::clock_loop() {
+asio::awaitable<void> session_actor::clock_loop() {
   auto self = shared_from_this();
   while (running_) {
     const auto due = next_deadline();
     if (due) {
       clock_.expires_after(std::chrono::milliseconds(std::max<std::int64_t>(0, *due - steady_ms())));
     } else {
-      clock_.expires_at(net::steady_timer::time_point::max());
+      clock_.expires_at(asio::steady_timer::time_point::max());
     }
-    co_await clock_.async_wait(net::as_tuple(net::use_awaitable));
+    co_await clock_.async_wait(asio::as_tuple(asio::use_awaitable));
     if (!running_) break;
     on_clock();
   }
@@ -222,12 +222,12 @@ void session_actor::enqueue(work w) {
   work_signal_.cancel();
 }
 
-net::awaitable<void> session_actor::dispatch_loop() {
+asio::awaitable<void> session_actor::dispatch_loop() {
   auto self = shared_from_this();
   while (running_) {
     if (queue_.empty()) {
-      work_signal_.expires_at(net::steady_timer::time_point::max());
-      co_await work_signal_.async_wait(net::as_tuple(net::use_awaitable));
+      work_signal_.expires_at(asio::steady_timer::time_point::max());
+      co_await work_signal_.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
     }
     work w = std::move(queue_.front());
@@ -238,19 +238,25 @@ net::awaitable<void> session_actor::dispatch_loop() {
   }
 }
 
-net::awaitable<void> session_actor::dispatch(work w) {
+asio::awaitable<void> session_actor::dispatch(work w) {
   std::optional<std::vector<audience>> room;
   if (ctx_.audiences) room = co_await ctx_.audiences(profile_.session_id);
-  const std::vector<audience> audiences =
-      room && !room->empty() ? *room
-                             : std::vector<audience>{{w.message ? w.message->tgt_lang : profile_.tgt_lang, {}}};
+  std::vector<audience> audiences;
+  if (room && !room->empty()) {
+    audiences = std::move(*room);
+  } else {
+    audience speaker;
+    speaker.target_lang = profile_.tgt_lang;
+    if (w.message) speaker.target_lang = w.message->tgt_lang;
+    audiences.push_back(std::move(speaker));
+  }
   for (const auto& who : audiences) {
     if (!running_) co_return;
     co_await dispatch_one(w, who);
   }
 }
 
-net::awaitable<void> session_actor::dispatch_one(const work& w, const audience& who) {
+asio::awaitable<void> session_actor::dispatch_one(const work& w, const audience& who) {
   session_profile profile = profile_;
   protocol::job_assign assign;
   protocol::pipeline_config pipeline;
@@ -262,8 +268,8 @@ net::awaitable<void> session_actor::dispatch_one(const work& w, const audience& 
     assign = assign_for_utterance(profile, *w.message, who.target_lang);
     pipeline = assign.pipeline;
   } else {
-    cut_context context{groups_.context_text(), groups_.active_group_id()};
-    assign = assign_for_cut(profile, *w.cut, who.target_lang, ctx_.settings.segmentation.audio_format, context);
+    const cut_context recent{groups_.context_text(), groups_.active_group_id()};
+    assign = assign_for_cut(profile, *w.cut, who.target_lang, ctx_.settings.segmentation.audio_format, recent);
     pipeline = assign.pipeline;
   }
 
@@ -343,7 +349,7 @@ void session_actor::release_ready() {
             send(text);
             continue;
           }
-          net::co_spawn(ctx_.executor, ctx_.router.to_session(listener, routing::client_text{text}), net::detached);
+          asio::co_spawn(ctx_.executor, ctx_.router.to_session(listener, routing::client_text{text}), asio::detached);
         }
       }
     }

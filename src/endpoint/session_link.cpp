@@ -7,7 +7,7 @@
 #include "endpoint/ids.hpp"
 
 namespace lingua::endpoint {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 
 session_link::session_link(session_actor::context actor_context, room_handler* rooms,
                            std::shared_ptr<net::connection> conn)
@@ -23,7 +23,7 @@ bool session_link::is_ours(const std::string& session_id) {
   return false;
 }
 
-net::awaitable<void> session_link::on_text(net::connection&, std::string_view text) {
+asio::awaitable<void> session_link::on_text(net::connection&, std::string_view text) {
   auto parsed = protocol::parse_session_message(text);
   if (!parsed) {
     conn_->send(protocol::to_json(protocol::make_invalid_message_error(parsed.error())));
@@ -66,7 +66,7 @@ net::awaitable<void> session_link::on_text(net::connection&, std::string_view te
   }
 }
 
-net::awaitable<void> session_link::on_init(const protocol::session_init& init) {
+asio::awaitable<void> session_link::on_init(const protocol::session_init& init) {
   std::string trace_id = init.trace_id.value_or("");
   if (trace_id.empty()) trace_id = new_uuid();
   session_profile profile = session_profile::from_init(init, new_session_id(), trace_id);
@@ -86,7 +86,7 @@ net::awaitable<void> session_link::on_init(const protocol::session_init& init) {
                profile.tgt_lang, profile.mode.value_or("one_way"));
 }
 
-net::awaitable<void> session_link::end_session() {
+asio::awaitable<void> session_link::end_session() {
   if (!session_) co_return;
   auto ending = std::move(session_);
   if (rooms_ != nullptr) co_await rooms_->on_session_end(ending->profile().session_id);
@@ -101,14 +101,14 @@ void session_link::on_rejected(net::connection&, net::rejection why) {
 
 void session_link::on_close(net::connection&) {
   auto self = shared_from_this();
-  net::co_spawn(
+  asio::co_spawn(
       actor_context_.executor,
-      [self]() -> net::awaitable<void> {
+      [self]() -> asio::awaitable<void> {
         if (self->session_) spdlog::info("session {} disconnected", self->session_->profile().session_id);
         co_await self->end_session();
         self->conn_.reset();
       },
-      net::detached);
+      asio::detached);
 }
 
 }  // namespace lingua::endpoint

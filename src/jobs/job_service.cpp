@@ -10,7 +10,7 @@
 #include "protocol/base64.hpp"
 
 namespace lingua::jobs {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 
 namespace {
 
@@ -39,18 +39,18 @@ std::int64_t job_timing::run_timeout_for(std::int64_t audio_duration_ms) const {
   return std::clamp(t, run_timeout_min_ms, run_timeout_max_ms);
 }
 
-job_service::job_service(net::any_io_executor executor, state::scheduler_state& state, routing::router& router,
+job_service::job_service(asio::any_io_executor executor, state::scheduler_state& state, routing::router& router,
                          job_timing timing)
     : executor_(std::move(executor)), state_(state), router_(router), timing_(timing) {}
 
-net::awaitable<void> job_service::tell_session(const std::string& session_id, routing::session_delivery delivery) {
+asio::awaitable<void> job_service::tell_session(const std::string& session_id, routing::session_delivery delivery) {
   if (session_id.empty()) co_return;
   if (!co_await router_.to_session(session_id, std::move(delivery))) {
     spdlog::debug("session {} is gone; job news dropped", session_id);
   }
 }
 
-net::awaitable<dispatch_report> job_service::dispatch(job_order order) {
+asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   order.requirements.ack_timeout_ms = timing_.ack_timeout_ms;
   order.requirements.run_timeout_ms = timing_.run_timeout_for(order.audio_duration_ms);
   order.assign.job_id = order.job_id;
@@ -82,7 +82,7 @@ net::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   co_return dispatch_report{};
 }
 
-net::awaitable<void> job_service::send(const std::string& job_id, const std::string& node_id, std::uint32_t attempt,
+asio::awaitable<void> job_service::send(const std::string& job_id, const std::string& node_id, std::uint32_t attempt,
                                        std::optional<state::job_payload> payload) {
   if (!payload) {
     auto loaded = co_await state_.load_job(job_id);
@@ -103,22 +103,22 @@ net::awaitable<void> job_service::send(const std::string& job_id, const std::str
   co_await tell_session(session_id, routing::job_dispatched{job_id, node_id, attempt});
 }
 
-net::awaitable<void> job_service::send_handed(const std::string& node_id, const std::vector<state::placed_job>& jobs) {
+asio::awaitable<void> job_service::send_handed(const std::string& node_id, const std::vector<state::placed_job>& jobs) {
   for (const auto& job : jobs) co_await send(job.job_id, node_id, job.attempt, std::nullopt);
 }
 
-net::awaitable<void> job_service::on_ack(const std::string& node_id, const std::string& job_id, std::uint32_t attempt) {
+asio::awaitable<void> job_service::on_ack(const std::string& node_id, const std::string& job_id, std::uint32_t attempt) {
   auto acked = co_await state_.ack(job_id, node_id, attempt);
   if (acked && acked->status == state::ack_outcome::kind::accepted) {
     co_await tell_session(acked->session_id, routing::job_accepted{job_id});
   }
 }
 
-net::awaitable<void> job_service::on_partial(const protocol::node_asr_partial& partial) {
+asio::awaitable<void> job_service::on_partial(const protocol::node_asr_partial& partial) {
   co_await tell_session(partial.session_id, routing::job_partial{partial.job_id, partial.text, partial.is_final});
 }
 
-net::awaitable<void> job_service::on_result(const std::string& node_id, protocol::job_result result,
+asio::awaitable<void> job_service::on_result(const std::string& node_id, protocol::job_result result,
                                             std::optional<std::string> unavailable_service) {
   if (!result.success && unavailable_service) {
     // The node lacks a model: avoid that service there for a while and give the job to another node.
@@ -129,7 +129,8 @@ net::awaitable<void> job_service::on_result(const std::string& node_id, protocol
   const state::completion how = !result.success       ? state::completion::failed
                                 : is_empty_ack(result) ? state::completion::completed_no_text
                                                        : state::completion::completed;
-  const std::string reason = result.error ? result.error->code : std::string();
+  std::string reason;
+  if (result.error) reason = result.error->code;
   auto done = co_await state_.complete(result.job_id, node_id, result.attempt_id, how, reason);
   std::string session_id = result.session_id;
   if (done) {
@@ -144,7 +145,8 @@ net::awaitable<void> job_service::on_result(const std::string& node_id, protocol
     // Redis is down: the result cannot be fenced here. Deliver it; the session delivers each job once.
     spdlog::warn("job {}: result accepted without fencing ({})", result.job_id, done.error().message());
   }
-  std::vector<state::placed_job> handed = done ? done->handed : std::vector<state::placed_job>{};
+  std::vector<state::placed_job> handed;
+  if (done) handed = done->handed;
   const std::string job_id = result.job_id;
   if (!result.success) {
     protocol::job_error error = result.error.value_or(protocol::job_error{"PROCESSING_ERROR", "job failed", {}});
@@ -155,7 +157,7 @@ net::awaitable<void> job_service::on_result(const std::string& node_id, protocol
   co_await send_handed(node_id, handed);
 }
 
-net::awaitable<void> job_service::on_node_lost(const std::string& node_id) {
+asio::awaitable<void> job_service::on_node_lost(const std::string& node_id) {
   auto offline = co_await state_.node_offline(node_id);
   if (!offline) {
     spdlog::warn("node {} lost while Redis is down; its jobs fail over by deadline", node_id);
@@ -166,7 +168,7 @@ net::awaitable<void> job_service::on_node_lost(const std::string& node_id) {
   }
 }
 
-net::awaitable<void> job_service::fail_over(const std::string& job_id, std::uint32_t attempt,
+asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uint32_t attempt,
                                             state::reassign_reason why, const std::string& old_node,
                                             bool cancel_old) {
   auto moved = co_await state_.reassign(job_id, attempt, why);
@@ -186,12 +188,12 @@ net::awaitable<void> job_service::fail_over(const std::string& job_id, std::uint
       co_await tell_session(moved->session_id, routing::job_queued{job_id});
       break;
     case kind::failed: {
-      const bool timed_out = moved->reason == "MAX_ATTEMPTS";
-      co_await tell_session(moved->session_id,
-                            routing::job_failed{job_id, timed_out ? "JOB_TIMEOUT" : "NO_AVAILABLE_NODE",
-                                                timed_out ? "the job did not finish after every attempt"
-                                                          : "no other node can take over this job",
-                                                std::nullopt});
+      routing::job_failed failed{job_id, "NO_AVAILABLE_NODE", "no other node can take over this job", std::nullopt};
+      if (moved->reason == "MAX_ATTEMPTS") {
+        failed.code = "JOB_TIMEOUT";
+        failed.message = "the job did not finish after every attempt";
+      }
+      co_await tell_session(moved->session_id, std::move(failed));
       break;
     }
     default: break;
@@ -199,7 +201,7 @@ net::awaitable<void> job_service::fail_over(const std::string& job_id, std::uint
   co_await send_handed(old_node, moved->handed);
 }
 
-net::awaitable<void> job_service::sweep_once() {
+asio::awaitable<void> job_service::sweep_once() {
   auto expired = co_await state_.expire_deadlines(timing_.sweep_batch);
   if (expired) {
     for (const auto& job : *expired) {
@@ -229,12 +231,12 @@ net::awaitable<void> job_service::sweep_once() {
   }
 }
 
-net::awaitable<void> job_service::run_sweeper() {
-  net::steady_timer timer(co_await net::this_coro::executor);
+asio::awaitable<void> job_service::run_sweeper() {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
   while (sweeping_) {
     co_await sweep_once();
     timer.expires_after(std::chrono::milliseconds(timing_.deadline_scan_interval_ms));
-    co_await timer.async_wait(net::use_awaitable);
+    co_await timer.async_wait(asio::use_awaitable);
   }
 }
 

@@ -28,9 +28,9 @@ std::string encode(const session_delivery& delivery) {
             return nlohmann::json{{"k", "finished"}, {"job", d.job_id}, {"result", protocol::to_json(d.result)}};
           },
           [](const job_failed& d) {
-            nlohmann::json j{{"k", "failed"}, {"job", d.job_id}, {"code", d.code}, {"message", d.message}};
-            if (d.details) j["details"] = *d.details;
-            return j;
+            nlohmann::json failed{{"k", "failed"}, {"job", d.job_id}, {"code", d.code}, {"message", d.message}};
+            if (d.details) failed["details"] = *d.details;
+            return failed;
           },
       },
       delivery);

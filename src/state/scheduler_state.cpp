@@ -33,6 +33,16 @@ std::int64_t number_at(const redis::reply& r, std::size_t i) {
   return i < r.size() ? r[i].as_integer().value_or(0) : 0;
 }
 
+// Argument lists are built by a call into a local before co_await, never as a braced list or a conditional
+// expression inside it: GCC 12 mis-compiles both in coroutines (initializer_list arrays, ?: temporaries).
+template <class... A>
+std::vector<std::string> strings(A&&... items) {
+  std::vector<std::string> out;
+  out.reserve(sizeof...(items));
+  (out.emplace_back(std::forward<A>(items)), ...);
+  return out;
+}
+
 std::uint32_t attempt_at(const redis::reply& r, std::size_t i) { return static_cast<std::uint32_t>(number_at(r, i)); }
 
 // job_id, attempt, job_id, attempt ... from position `from` on.
@@ -127,7 +137,9 @@ net::awaitable<result<redis::reply>> scheduler_state::run(const char* name, std:
 
 net::awaitable<result<register_outcome>> scheduler_state::register_node(const std::string& node_id,
                                                                         const node_capabilities& capabilities) {
-  auto r = co_await run("register_node", {}, {node_id, capabilities.to_json()});
+  std::vector<std::string> keys = strings();
+  std::vector<std::string> args = strings(node_id, capabilities.to_json());
+    auto r = co_await run("register_node", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   co_return register_outcome{text_at(*r, 0) == "registered", text_at(*r, 1)};
 }
@@ -140,9 +152,14 @@ net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::
                           {"gpu", runtime.gpu_percent},
                           {"mem", runtime.mem_percent},
                           {"run", runtime.running_jobs}};
-  auto r = co_await run("heartbeat", {},
-                        {selection_json(), node_id, state.dump(), changed != nullptr ? changed->to_json() : "",
-                         std::to_string(config_.backlog_scan)});
+  // No conditional expression in this coroutine's temporaries: GCC 12 evaluates both arms of it here.
+  std::string capabilities_json;
+  if (changed != nullptr) capabilities_json = changed->to_json();
+  std::vector<std::string> keys = strings();
+  std::vector<std::string> args = strings(selection_json(), node_id, state.dump(),
+                                capabilities_json,
+                                std::to_string(config_.backlog_scan));
+    auto r = co_await run("heartbeat", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   heartbeat_outcome out;
   out.known = text_at(*r, 0) == "ok";
@@ -152,10 +169,11 @@ net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::
 }
 
 net::awaitable<result<dispatch_outcome>> scheduler_state::dispatch(const dispatch_request& request) {
-  auto r = co_await run("dispatch_task", {keys_.job_payload(request.job_id), keys_.job_key(request.job_key)},
-                        {selection_json(), request.job_id, job_state_json(request.requirements), request.spec_json,
-                         request.audio, std::to_string(config_.job_retention_ms),
-                         std::to_string(config_.idempotency_ms), std::to_string(config_.backlog_max_wait_ms)});
+  std::vector<std::string> keys = strings(keys_.job_payload(request.job_id), keys_.job_key(request.job_key));
+  std::vector<std::string> args = strings(selection_json(), request.job_id, job_state_json(request.requirements),
+                                request.spec_json, request.audio, std::to_string(config_.job_retention_ms),
+                                std::to_string(config_.idempotency_ms), std::to_string(config_.backlog_max_wait_ms));
+    auto r = co_await run("dispatch_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   dispatch_outcome out;
   const std::string& kind = text_at(*r, 0);
@@ -185,7 +203,9 @@ net::awaitable<result<dispatch_outcome>> scheduler_state::dispatch(const dispatc
 
 net::awaitable<result<ack_outcome>> scheduler_state::ack(const std::string& job_id, const std::string& node_id,
                                                          std::uint32_t attempt) {
-  auto r = co_await run("ack_task", {}, {job_id, node_id, std::to_string(attempt)});
+  std::vector<std::string> keys = strings();
+  std::vector<std::string> args = strings(job_id, node_id, std::to_string(attempt));
+    auto r = co_await run("ack_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   const std::string& kind = text_at(*r, 0);
   ack_outcome out;
@@ -200,9 +220,11 @@ net::awaitable<result<ack_outcome>> scheduler_state::ack(const std::string& job_
 net::awaitable<result<complete_outcome>> scheduler_state::complete(const std::string& job_id,
                                                                    const std::string& node_id, std::uint32_t attempt,
                                                                    completion how, const std::string& reason) {
-  auto r = co_await run("complete_task", {},
-                        {selection_json(), job_id, node_id, std::to_string(attempt), completion_name(how), reason,
-                         std::to_string(config_.job_retention_ms), std::to_string(config_.backlog_scan)});
+  std::vector<std::string> keys = strings();
+  std::vector<std::string> args = strings(selection_json(), job_id, node_id, std::to_string(attempt), completion_name(how),
+                                reason, std::to_string(config_.job_retention_ms),
+                                std::to_string(config_.backlog_scan));
+    auto r = co_await run("complete_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   const std::string& kind = text_at(*r, 0);
   complete_outcome out;
@@ -225,10 +247,11 @@ net::awaitable<result<complete_outcome>> scheduler_state::complete(const std::st
 net::awaitable<result<reassign_outcome>> scheduler_state::reassign(const std::string& job_id,
                                                                    std::uint32_t expected_attempt,
                                                                    reassign_reason why) {
-  auto r = co_await run("reassign_task", {},
-                        {selection_json(), job_id, std::to_string(expected_attempt), reason_name(why),
-                         std::to_string(config_.max_attempts), std::to_string(config_.job_retention_ms),
-                         std::to_string(config_.backlog_max_wait_ms), std::to_string(config_.backlog_scan)});
+  std::vector<std::string> keys = strings();
+  std::vector<std::string> args = strings(selection_json(), job_id, std::to_string(expected_attempt), reason_name(why),
+                                std::to_string(config_.max_attempts), std::to_string(config_.job_retention_ms),
+                                std::to_string(config_.backlog_max_wait_ms), std::to_string(config_.backlog_scan));
+    auto r = co_await run("reassign_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   const std::string& kind = text_at(*r, 0);
   reassign_outcome out;
@@ -247,15 +270,18 @@ net::awaitable<result<reassign_outcome>> scheduler_state::reassign(const std::st
 }
 
 net::awaitable<result<offline_outcome>> scheduler_state::node_offline(const std::string& node_id) {
-  auto r = co_await run("node_offline", {}, {node_id});
+  std::vector<std::string> keys = strings();
+  std::vector<std::string> args = strings(node_id);
+    auto r = co_await run("node_offline", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   co_return offline_outcome{text_at(*r, 0) == "removed", placed_from(*r, 1)};
 }
 
 net::awaitable<result<std::vector<expired_job>>> scheduler_state::expire_deadlines(int limit) {
-  auto r = co_await run("expire_deadlines", {},
-                        {std::to_string(limit), std::to_string(config_.claim_lease_ms),
-                         std::to_string(config_.job_retention_ms)});
+  std::vector<std::string> keys = strings();
+  std::vector<std::string> args = strings(std::to_string(limit), std::to_string(config_.claim_lease_ms),
+                                std::to_string(config_.job_retention_ms));
+    auto r = co_await run("expire_deadlines", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   std::vector<expired_job> out;
   for (const auto& entry : r->elements()) {
@@ -274,22 +300,27 @@ net::awaitable<result<std::vector<expired_job>>> scheduler_state::expire_deadlin
 }
 
 net::awaitable<result<std::vector<expired_node>>> scheduler_state::expire_nodes(int limit) {
-  auto r = co_await run("expire_nodes", {}, {std::to_string(config_.heartbeat_timeout_ms), std::to_string(limit)});
+  std::vector<std::string> keys = strings();
+  std::vector<std::string> args = strings(std::to_string(config_.heartbeat_timeout_ms), std::to_string(limit));
+    auto r = co_await run("expire_nodes", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   std::vector<expired_node> out;
   for (const auto& entry : r->elements()) out.push_back({text_at(entry, 0), placed_from(entry, 1)});
   co_return out;
 }
 
-net::awaitable<result<bool>> scheduler_state::mark_unavailable(const std::string& node_id, const std::string& service,
+net::awaitable<result<mark_outcome>> scheduler_state::mark_unavailable(const std::string& node_id, const std::string& service,
                                                                std::int64_t duration_ms) {
-  auto r = co_await run("mark_unavailable", {}, {node_id, service, std::to_string(duration_ms)});
+  std::vector<std::string> keys = strings();
+  std::vector<std::string> args = strings(node_id, service, std::to_string(duration_ms));
+    auto r = co_await run("mark_unavailable", std::move(keys), std::move(args));
   if (!r) co_return r.error();
-  co_return text_at(*r, 0) == "marked";
+  co_return mark_outcome{text_at(*r, 0) == "marked"};
 }
 
 net::awaitable<result<std::optional<job_payload>>> scheduler_state::load_job(const std::string& job_id) {
-  redis::result r = co_await redis_.command({"HMGET", keys_.job_payload(job_id), "spec", "audio"});
+  std::vector<std::string> command = strings("HMGET", keys_.job_payload(job_id), "spec", "audio");
+  redis::result r = co_await redis_.command(std::move(command));
   if (r.ec) co_return make_error_code(errc::dependency_down);
   if (!r.value.is_array() || r.value.size() != 2) co_return make_error_code(errc::bad_reply);
   if (r.value[0].is_nil()) co_return std::optional<job_payload>{};

@@ -139,6 +139,10 @@ struct expired_node {
   std::vector<placed_job> jobs;
 };
 
+struct mark_outcome {
+  bool marked = false;  // false: the node is not registered
+};
+
 struct job_payload {
   std::string spec_json;
   std::string audio;
@@ -167,7 +171,7 @@ class scheduler_state {
   boost::asio::awaitable<result<offline_outcome>> node_offline(const std::string& node_id);
   boost::asio::awaitable<result<std::vector<expired_job>>> expire_deadlines(int limit);
   boost::asio::awaitable<result<std::vector<expired_node>>> expire_nodes(int limit);
-  boost::asio::awaitable<result<bool>> mark_unavailable(const std::string& node_id, const std::string& service,
+  boost::asio::awaitable<result<mark_outcome>> mark_unavailable(const std::string& node_id, const std::string& service,
                                                         std::int64_t duration_ms);
   // The stored spec and audio of a job (for failover and backlog hand-off); nullopt once retention is over.
   boost::asio::awaitable<result<std::optional<job_payload>>> load_job(const std::string& job_id);

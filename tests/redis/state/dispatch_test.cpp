@@ -115,7 +115,7 @@ TEST_F(state_dispatch, a_node_with_a_stale_heartbeat_is_not_selected) {
 
 TEST_F(state_dispatch, a_service_marked_unavailable_is_avoided_until_the_mark_expires) {
   add_ready_node("n1", en_zh_node());
-  ASSERT_TRUE(*run(state->mark_unavailable("n1", "tts", 300)));
+  ASSERT_TRUE(run(state->mark_unavailable("n1", "tts", 300))->marked);
   EXPECT_EQ(run(state->dispatch(en_to_zh_job("j1")))->status, kind::queued);
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   EXPECT_EQ(run(state->dispatch(en_to_zh_job("j2")))->status, kind::assigned);

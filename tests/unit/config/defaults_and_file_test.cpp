@@ -71,7 +71,7 @@ TEST(config_defaults, match_the_documented_values) {
   EXPECT_EQ(c.segmentation.hangover_manual_ms, 200);
   EXPECT_EQ(c.segmentation.padding_auto_ms, 220);
   EXPECT_EQ(c.segmentation.padding_manual_ms, 280);
-  EXPECT_EQ(c.segmentation.max_utterance_audio_bytes, 2097152u);
+  EXPECT_EQ(c.segmentation.max_utterance_audio_bytes, 512000u);
   EXPECT_EQ(c.segmentation.result_gap_wait_ms, 5000);
 
   EXPECT_EQ(c.rooms.expire_after_ms, 1800000);

@@ -1,0 +1,56 @@
+#pragma once
+// A scripted compute node speaking the node protocol over a real WebSocket, as the electron node does.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kit/ws_client.hpp"
+
+namespace lingua::test {
+
+struct node_spec {
+  std::string node_id;  // "" = let the scheduler assign one
+  std::vector<std::string> asr = {"en", "zh"};
+  std::vector<std::string> tts = {"en", "zh"};
+  std::vector<std::string> semantic = {"en", "zh"};
+  std::optional<std::uint32_t> max_concurrent_jobs;
+  std::vector<std::string> ready_services = {"asr", "nmt", "tts"};
+};
+
+// A spec with the given id (and capacity), every other field at its default.
+node_spec named_node(std::string node_id, std::optional<std::uint32_t> max_concurrent_jobs = std::nullopt);
+
+class fake_node {
+ public:
+  explicit fake_node(node_spec spec = {});
+
+  // Connects, registers, sends the first heartbeat; returns the node id the scheduler acknowledged.
+  std::string connect(std::uint16_t port);
+  void heartbeat(double cpu_percent = 10, std::uint64_t running_jobs = 0);
+  nlohmann::json register_message() const;
+  nlohmann::json heartbeat_message(double cpu_percent, std::uint64_t running_jobs) const;
+
+  // The next job_assign (skipping other messages), or nullopt.
+  std::optional<nlohmann::json> next_job(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Answers a job_assign with a successful result ("text:<asr>" / "<tgt>:<asr>" texts unless given).
+  void complete(const nlohmann::json& job, std::string asr = "hello", std::string translated = "你好");
+  void fail(const nlohmann::json& job, const std::string& code, const std::string& message,
+            nlohmann::json details = nullptr);
+  void send(const nlohmann::json& message) { ws_.send_json(message); }
+
+  ws_client& socket() { return ws_; }
+  const std::string& id() const { return spec_.node_id; }
+
+ private:
+  node_spec spec_;
+  ws_client ws_;
+};
+
+nlohmann::json job_result_for(const nlohmann::json& job, const std::string& node_id, std::string asr,
+                              std::string translated);
+
+}  // namespace lingua::test
