@@ -4,8 +4,9 @@
 --
 -- KEYS[1..12] the state keys (includes/state_keys.lua)
 -- ARGV[1] job_id  ARGV[2] node_id  ARGV[3] attempt
--- Returns {"accepted", session_id} (reserved -> running), {"running", session_id} (already running: idempotent),
---         {"stale", session_id} (another node or attempt, or the job ended), {"unknown"}.
+-- Returns {"accepted", session_id} for the first ack of the current attempt (a reservation becomes running),
+--         {"running", session_id} for a repeated ack (idempotent), {"stale", session_id} (another node or attempt,
+--         or the job ended), {"unknown"}.
 -- @include "includes/state_keys.lua"
 
 local job_id, node, attempt = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -18,8 +19,11 @@ if state ~= nil and state.acks ~= 1 then
   state.acks = 1
   redis.call('HSET', K.node_state, node, cjson.encode(state))
 end
-if job.st ~= 'reserved' then return { 'running', job.sess or '' } end
-job.st = 'running'
+if job.acked == attempt then return { 'running', job.sess or '' } end
+job.acked = attempt
+if job.st == 'reserved' then
+  job.st = 'running'
+  redis.call('ZADD', K.deadlines, now_ms() + job.runms, job_id)
+end
 redis.call('HSET', K.jobs, job_id, cjson.encode(job))
-redis.call('ZADD', K.deadlines, now_ms() + job.runms, job_id)
 return { 'accepted', job.sess or '' }

@@ -18,7 +18,8 @@ asio::awaitable<bool> redis_answers(redis::client& redis) {
 void add_http_routes(net::server& front, http_context ctx) {
   // 200 "OK" while Redis answers, 503 otherwise: nothing is dispatched without the shared state.
   front.handle_get("/health", [ctx](const net::http_request&) -> asio::awaitable<net::http_response> {
-    if (co_await redis_answers(ctx.redis)) co_return net::http_response{.body = "OK"};
+    const bool up = co_await redis_answers(ctx.redis);
+    if (up) co_return net::http_response{.body = "OK"};
     co_return net::http_response{.status = 503, .body = "redis unreachable"};
   });
   front.handle_get("/ready", [ctx](const net::http_request&) -> asio::awaitable<net::http_response> {

@@ -83,7 +83,8 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
   if (node_id_.empty()) node_id_ = wanted;
   if (node_id_.empty()) node_id_ = new_node_id();
   profile_.emplace(message, ctx_.default_max_jobs);
-  co_await ctx_.router.claim_node(node_id_, weak_from_this());
+  std::weak_ptr<routing::node_sink> sink = weak_from_this();  // named: see jobs::job_service::send
+  co_await ctx_.router.claim_node(node_id_, std::move(sink));
   // Acknowledged even when Redis is down: the node then heartbeats, and the heartbeat registers it once Redis is
   // back (see on_heartbeat). Until then it gets no job: nothing is dispatched without the state.
   const bool registered = co_await register_in_state();
@@ -107,7 +108,8 @@ asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& me
   if (hb && !hb->known) {
     // Redis forgot the node (restart, or it was expired while silent): register it again from what we know.
     spdlog::info("node {} unknown to the state: registering it again", node_id_);
-    if (co_await register_in_state()) {
+    const bool registered = co_await register_in_state();
+    if (registered) {
       hb = co_await ctx_.state.heartbeat(node_id_, runtime, nullptr);
     }
   }
@@ -134,7 +136,8 @@ void node_link::on_close(net::connection&) {
       [self]() -> asio::awaitable<void> {
         // A node that reconnected on a new socket (here or on another instance) keeps its registration: only the
         // loss of its current socket counts.
-        if (co_await self->ctx_.router.release_node(self->node_id_, self.get())) {
+        const bool was_current = co_await self->ctx_.router.release_node(self->node_id_, self.get());
+        if (was_current) {
           spdlog::info("node {} disconnected: failing over its jobs", self->node_id_);
           co_await self->ctx_.jobs.on_node_lost(self->node_id_);
         }

@@ -61,7 +61,8 @@ void session_actor::send_error(const std::string& code, const std::string& messa
 
 asio::awaitable<void> session_actor::start() {
   running_ = true;
-  co_await ctx_.router.claim_session(profile_.session_id, weak_from_this());
+  std::weak_ptr<routing::session_sink> sink = weak_from_this();  // named: see jobs::job_service::send
+  co_await ctx_.router.claim_session(profile_.session_id, std::move(sink));
   auto self = shared_from_this();
   asio::co_spawn(ctx_.executor, [self]() { return self->clock_loop(); }, asio::detached);
   asio::co_spawn(ctx_.executor, [self]() { return self->dispatch_loop(); }, asio::detached);
@@ -349,7 +350,8 @@ void session_actor::release_ready() {
             send(text);
             continue;
           }
-          asio::co_spawn(ctx_.executor, ctx_.router.to_session(listener, routing::client_text{text}), asio::detached);
+          routing::session_delivery copy = routing::client_text{text};
+          asio::co_spawn(ctx_.executor, ctx_.router.to_session(listener, std::move(copy)), asio::detached);
         }
       }
     }

@@ -43,9 +43,12 @@ job_service::job_service(asio::any_io_executor executor, state::scheduler_state&
                          job_timing timing)
     : executor_(std::move(executor)), state_(state), router_(router), timing_(timing) {}
 
+// Callers pass a named session_delivery: GCC 12 corrupts a coroutine parameter initialised by a converting
+// temporary (a job_* struct turned into the variant at the call), which crashed the first build.
 asio::awaitable<void> job_service::tell_session(const std::string& session_id, routing::session_delivery delivery) {
   if (session_id.empty()) co_return;
-  if (!co_await router_.to_session(session_id, std::move(delivery))) {
+  const bool delivered = co_await router_.to_session(session_id, std::move(delivery));
+  if (!delivered) {
     spdlog::debug("session {} is gone; job news dropped", session_id);
   }
 }
@@ -69,8 +72,10 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   }
   switch (placed->status) {
     case state::dispatch_outcome::kind::assigned:
-      co_await send(placed->job_id, placed->node_id, placed->attempt,
-                    state::job_payload{std::move(request.spec_json), std::move(request.audio)});
+    {
+      const state::job_payload payload{std::move(request.spec_json), std::move(request.audio)};
+      co_await send(placed->job_id, placed->node_id, placed->attempt, &payload);
+    }
       co_return dispatch_report{dispatch_report::kind::sent, placed->node_id, placed->attempt, {}};
     case state::dispatch_outcome::kind::queued:
       co_return dispatch_report{dispatch_report::kind::queued, {}, 0, {}};
@@ -83,39 +88,47 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
 }
 
 asio::awaitable<void> job_service::send(const std::string& job_id, const std::string& node_id, std::uint32_t attempt,
-                                       std::optional<state::job_payload> payload) {
-  if (!payload) {
-    auto loaded = co_await state_.load_job(job_id);
-    if (!loaded || !loaded->has_value()) {
+                                       const state::job_payload* known) {
+  std::optional<state::job_payload> loaded;
+  if (known == nullptr) {
+    auto stored = co_await state_.load_job(job_id);
+    if (!stored || !stored->has_value()) {
       // Redis down or the payload expired: the deadline will fail this attempt over (or fail the job).
       spdlog::warn("job {} attempt {}: payload unavailable, not sent", job_id, attempt);
       co_return;
     }
-    payload = std::move(**loaded);
+    loaded = std::move(*stored);
+    known = &*loaded;
   }
-  const std::string session_id = session_of(*payload);
-  std::string frame = assign_frame(*payload, attempt);
-  if (frame.empty() || !co_await router_.to_node(node_id, std::move(frame))) {
+  const std::string session_id = session_of(*known);
+  std::string frame = assign_frame(*known, attempt);
+  // co_await stays out of conditions (GCC 12 mis-compiles it inside `||`).
+  bool sent = false;
+  if (!frame.empty()) sent = co_await router_.to_node(node_id, std::move(frame));
+  if (!sent) {
     spdlog::info("job {} attempt {}: node {} unreachable, failing over", job_id, attempt, node_id);
     co_await fail_over(job_id, attempt, state::reassign_reason::send_failed, node_id, false);
     co_return;
   }
-  co_await tell_session(session_id, routing::job_dispatched{job_id, node_id, attempt});
+  routing::session_delivery news = routing::job_dispatched{job_id, node_id, attempt};
+  co_await tell_session(session_id, std::move(news));
 }
 
 asio::awaitable<void> job_service::send_handed(const std::string& node_id, const std::vector<state::placed_job>& jobs) {
-  for (const auto& job : jobs) co_await send(job.job_id, node_id, job.attempt, std::nullopt);
+  for (const auto& job : jobs) co_await send(job.job_id, node_id, job.attempt, nullptr);
 }
 
 asio::awaitable<void> job_service::on_ack(const std::string& node_id, const std::string& job_id, std::uint32_t attempt) {
   auto acked = co_await state_.ack(job_id, node_id, attempt);
   if (acked && acked->status == state::ack_outcome::kind::accepted) {
-    co_await tell_session(acked->session_id, routing::job_accepted{job_id});
+    routing::session_delivery news = routing::job_accepted{job_id};
+    co_await tell_session(acked->session_id, std::move(news));
   }
 }
 
 asio::awaitable<void> job_service::on_partial(const protocol::node_asr_partial& partial) {
-  co_await tell_session(partial.session_id, routing::job_partial{partial.job_id, partial.text, partial.is_final});
+  routing::session_delivery news = routing::job_partial{partial.job_id, partial.text, partial.is_final};
+  co_await tell_session(partial.session_id, std::move(news));
 }
 
 asio::awaitable<void> job_service::on_result(const std::string& node_id, protocol::job_result result,
@@ -150,9 +163,11 @@ asio::awaitable<void> job_service::on_result(const std::string& node_id, protoco
   const std::string job_id = result.job_id;
   if (!result.success) {
     protocol::job_error error = result.error.value_or(protocol::job_error{"PROCESSING_ERROR", "job failed", {}});
-    co_await tell_session(session_id, routing::job_failed{job_id, error.code, error.message, error.details});
+    routing::session_delivery news = routing::job_failed{job_id, error.code, error.message, error.details};
+    co_await tell_session(session_id, std::move(news));
   } else {
-    co_await tell_session(session_id, routing::job_finished{job_id, std::move(result)});
+    routing::session_delivery news = routing::job_finished{job_id, std::move(result)};
+    co_await tell_session(session_id, std::move(news));
   }
   co_await send_handed(node_id, handed);
 }
@@ -177,23 +192,27 @@ asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uin
   if (moved->status == kind::stale || moved->status == kind::unknown) co_return;
   if (cancel_old) {
     protocol::job_cancel cancel{job_id, std::nullopt, std::string("job_timeout")};
-    co_await router_.to_node(old_node, protocol::to_json(protocol::node_outbound{cancel}));
+    std::string frame = protocol::to_json(protocol::node_outbound{cancel});
+    co_await router_.to_node(old_node, std::move(frame));
   }
   switch (moved->status) {
     case kind::assigned:
       spdlog::info("job {} moved from {} to {} (attempt {})", job_id, old_node, moved->node_id, moved->attempt);
-      co_await send(job_id, moved->node_id, moved->attempt, std::nullopt);
+      co_await send(job_id, moved->node_id, moved->attempt, nullptr);
       break;
-    case kind::queued:
-      co_await tell_session(moved->session_id, routing::job_queued{job_id});
+    case kind::queued: {
+      routing::session_delivery news = routing::job_queued{job_id};
+      co_await tell_session(moved->session_id, std::move(news));
       break;
+    }
     case kind::failed: {
       routing::job_failed failed{job_id, "NO_AVAILABLE_NODE", "no other node can take over this job", std::nullopt};
       if (moved->reason == "MAX_ATTEMPTS") {
         failed.code = "JOB_TIMEOUT";
         failed.message = "the job did not finish after every attempt";
       }
-      co_await tell_session(moved->session_id, std::move(failed));
+      routing::session_delivery news = std::move(failed);
+      co_await tell_session(moved->session_id, std::move(news));
       break;
     }
     default: break;
@@ -206,11 +225,12 @@ asio::awaitable<void> job_service::sweep_once() {
   if (expired) {
     for (const auto& job : *expired) {
       switch (job.what) {
-        case state::expired_job::kind::backlog_timeout:
-          co_await tell_session(job.session_id,
-                                routing::job_failed{job.job_id, "NO_AVAILABLE_NODE",
-                                                    "every capable node stayed busy", std::nullopt});
+        case state::expired_job::kind::backlog_timeout: {
+          routing::session_delivery news =
+              routing::job_failed{job.job_id, "NO_AVAILABLE_NODE", "every capable node stayed busy", std::nullopt};
+          co_await tell_session(job.session_id, std::move(news));
           break;
+        }
         case state::expired_job::kind::ack_timeout:
           co_await fail_over(job.job_id, job.attempt, state::reassign_reason::ack_timeout, job.node_id, true);
           break;

@@ -76,8 +76,11 @@ class job_service {
   void stop_sweeper() { sweeping_ = false; }
 
  private:
+  // `known`: the payload when the caller has it, else nullptr (it is loaded from Redis). Coroutine parameters
+  // here are references, pointers and scalars: GCC 12 destroys a by-value parameter built from a converted
+  // temporary twice.
   boost::asio::awaitable<void> send(const std::string& job_id, const std::string& node_id, std::uint32_t attempt,
-                                    std::optional<state::job_payload> payload);
+                                    const state::job_payload* known);
   boost::asio::awaitable<void> fail_over(const std::string& job_id, std::uint32_t attempt, state::reassign_reason why,
                                          const std::string& old_node, bool cancel_old);
   boost::asio::awaitable<void> tell_session(const std::string& session_id, routing::session_delivery delivery);

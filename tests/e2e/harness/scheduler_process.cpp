@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -48,6 +49,14 @@ void scheduler_process::start(std::chrono::milliseconds timeout) {
   std::vector<std::string> args = {LINGUA_SCHEDULER_BINARY, "--host=127.0.0.1", "--port=" + std::to_string(port_),
                                    "--instance-id=" + instance_id_};
   if (!redis_address_.empty()) args.push_back("--redis=" + redis_address_);
+  // LINGUA_SCHEDULER_WRAPPER="gdb -batch -ex run -ex bt --args" (or valgrind …) runs the binary under a tool.
+  if (const char* wrapper = std::getenv("LINGUA_SCHEDULER_WRAPPER"); wrapper != nullptr && *wrapper != '\0') {
+    std::vector<std::string> wrapped;
+    std::istringstream words(wrapper);
+    for (std::string w; words >> w;) wrapped.push_back(w);
+    wrapped.insert(wrapped.end(), args.begin(), args.end());
+    args = std::move(wrapped);
+  }
   for (const auto& a : extra_args_) args.push_back(a);
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -61,7 +70,7 @@ void scheduler_process::start(std::chrono::milliseconds timeout) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
+    ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;

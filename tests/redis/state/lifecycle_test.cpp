@@ -55,7 +55,8 @@ TEST_F(state_lifecycle, an_ack_commits_the_reservation_and_later_jobs_of_that_no
   ASSERT_EQ(run(state->dispatch(en_to_zh_job("j1")))->status, kind::assigned);
   auto first = run(state->ack("j1", "n1", 1));
   ASSERT_TRUE(first);
-  EXPECT_EQ(first->status, state::ack_outcome::kind::running) << "a node not known to ack runs the job at once";
+  EXPECT_EQ(first->status, state::ack_outcome::kind::accepted) << "the first ack of an attempt is news";
+  EXPECT_EQ(run(state->ack("j1", "n1", 1))->status, state::ack_outcome::kind::running) << "a repeat is not";
   ASSERT_EQ(run(state->dispatch(en_to_zh_job("j2")))->status, kind::assigned);
   EXPECT_EQ(run(state->ack("j2", "n1", 2))->status, state::ack_outcome::kind::stale);
   EXPECT_EQ(run(state->ack("j2", "n2", 1))->status, state::ack_outcome::kind::stale);
