@@ -154,6 +154,9 @@ class scheduler_state {
 
   const state_config& config() const { return config_; }
   const state_keys& keys() const { return keys_; }
+  redis::client& redis() const { return redis_; }
+  // Any embedded script of lua/ by file name (other modules' transitions, e.g. rooms, live there too).
+  const redis::script& script(const char* name) const;
 
   boost::asio::awaitable<result<register_outcome>> register_node(const std::string& node_id,
                                                                  const node_capabilities& capabilities);
@@ -177,7 +180,6 @@ class scheduler_state {
   boost::asio::awaitable<result<std::optional<job_payload>>> load_job(const std::string& job_id);
 
  private:
-  const redis::script& script(const char* name) const;
   std::string selection_json() const;
   boost::asio::awaitable<result<redis::reply>> run(const char* name, std::vector<std::string> extra_keys,
                                                    std::vector<std::string> args);
