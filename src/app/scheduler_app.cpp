@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "net/server.hpp"
 #include "redis/client.hpp"
 #include "redis/embedded_server.hpp"
+#include "routing/instance_link.hpp"
 #include "routing/router.hpp"
 #include "state/scheduler_state.hpp"
 
@@ -80,6 +82,42 @@ net::server_config server_config_of(const config::scheduler_config& c) {
   return s;
 }
 
+routing::instance_config instance_config_of(const config::scheduler_config& c, const std::string& instance_id) {
+  routing::instance_config i;
+  i.instance_id = instance_id;
+  i.presence_ttl_ms = c.instance.presence_ttl_ms;
+  i.presence_renew_ms = c.instance.presence_renew_ms;
+  i.stream_maxlen = c.routing.stream_maxlen;
+  i.stream_block_ms = c.routing.stream_block_ms;
+  i.stream_batch = c.routing.stream_batch;
+  i.reclaim_idle_ms = c.routing.reclaim_idle_ms;
+  i.dead_letter_after = c.routing.dead_letter_after_deliveries;
+  i.dead_letter_maxlen = c.routing.dead_letter_maxlen;
+  return i;
+}
+
+// Graceful shutdown, first step: this instance's nodes take no new job, and we wait (at most `grace`) for the
+// jobs they hold to finish, so their results still reach the sessions, wherever those are.
+asio::awaitable<void> drain_nodes(state::scheduler_state& state, routing::router& router,
+                                  std::chrono::milliseconds grace) {
+  const std::vector<std::string> nodes = router.local_node_ids();
+  for (const auto& id : nodes) {
+    if (auto sink = router.local_node(id)) sink->drain();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  asio::steady_timer poll(co_await asio::this_coro::executor);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::int64_t held = 0;
+    for (const auto& id : nodes) {
+      auto count = co_await state.jobs_held(id);
+      if (count) held += *count;
+    }
+    if (held == 0) break;
+    poll.expires_after(std::chrono::milliseconds(100));
+    co_await poll.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
 }  // namespace
 
 scheduler_app::scheduler_app(config::scheduler_config config) : config_(std::move(config)) {}
@@ -117,6 +155,17 @@ int scheduler_app::run() {
   routing::router router;
   jobs::job_service jobs(io.get_executor(), state, router, timing_of(config_));
 
+  // Other instances on the same Redis reach this one's sockets through its inbox (read on a connection of its own,
+  // since the read blocks).
+  redis::client_options inbox_options = redis_options;
+  inbox_options.connections = 1;
+  inbox_options.name = "lingua-inbox-" + instance_id;
+  redis::client inbox_redis(io.get_executor(), inbox_options);
+  inbox_redis.start();
+  routing::instance_link link(io.get_executor(), state, inbox_redis, router, instance_config_of(config_, instance_id));
+  router.set_remote(&link);
+  link.on_dead_node = [&jobs](std::string node_id) -> asio::awaitable<void> { co_await jobs.on_node_lost(node_id); };
+
   net::server front(io.get_executor(), server_config_of(config_));
   add_http_routes(front, http_context{redis, router, instance_id});
 
@@ -140,20 +189,26 @@ int scheduler_app::run() {
                config_.server.host, front.port(), redis_address, config_.redis.key_prefix);
 
   asio::co_spawn(io, jobs.run_sweeper(), asio::detached);
+  asio::co_spawn(io, link.start(), asio::detached);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
-    spdlog::info("signal {}: shutting down", signal);
-    jobs.stop_sweeper();
-    front.stop(net::close_code::going_away, "scheduler shutting down");
+    spdlog::info("signal {}: draining, then shutting down", signal);
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          // Give the sockets' close handlers (node failover, session clean-up) time to reach Redis.
+          co_await drain_nodes(state, router, std::chrono::milliseconds(config_.server.shutdown_grace_ms));
+          // Nodes and sessions are told to reconnect (to another instance behind the load balancer); the jobs
+          // still held by this instance's nodes fail over as their sockets close.
+          jobs.stop_sweeper();
+          front.stop(net::close_code::service_restart, "scheduler restarting: reconnect");
           asio::steady_timer grace(io);
-          grace.expires_after(std::chrono::milliseconds(300));
+          grace.expires_after(std::chrono::milliseconds(500));
           co_await grace.async_wait(asio::as_tuple(asio::use_awaitable));
+          link.stop();
+          co_await link.leave();
+          inbox_redis.stop();
           redis.stop();
           io.stop();
         },

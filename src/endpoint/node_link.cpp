@@ -101,7 +101,9 @@ asio::awaitable<bool> node_link::register_in_state() {
 
 asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& message) {
   const bool changed = profile_->update(message);
-  const state::node_runtime runtime = runtime_of(message);
+  state::node_runtime runtime = runtime_of(message);
+  if (draining_) runtime.status = "draining";
+  last_runtime_ = runtime;
   const state::node_capabilities* fresh = nullptr;
   if (changed) fresh = &profile_->capabilities();
   auto hb = co_await ctx_.state.heartbeat(node_id_, runtime, fresh);
@@ -118,6 +120,20 @@ asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& me
     co_return;
   }
   co_await ctx_.jobs.send_handed(node_id_, hb->handed);
+}
+
+void node_link::drain() {
+  if (draining_ || node_id_.empty()) return;
+  draining_ = true;
+  auto self = shared_from_this();
+  asio::co_spawn(
+      ctx_.jobs.executor(),
+      [self]() -> asio::awaitable<void> {
+        state::node_runtime runtime = self->last_runtime_;
+        runtime.status = "draining";
+        co_await self->ctx_.state.heartbeat(self->node_id_, runtime, nullptr);
+      },
+      asio::detached);
 }
 
 void node_link::on_rejected(net::connection&, net::rejection why) {

@@ -32,6 +32,7 @@ class node_link : public net::connection_handler,
   void on_rejected(net::connection& conn, net::rejection why) override;
   void on_close(net::connection& conn) override;
   bool send_text(std::string text) override;
+  void drain() override;
 
  private:
   boost::asio::awaitable<void> on_register(protocol::node_register message);
@@ -45,6 +46,8 @@ class node_link : public net::connection_handler,
   std::shared_ptr<net::connection> conn_;
   std::string node_id_;
   std::optional<node_profile> profile_;
+  state::node_runtime last_runtime_;
+  bool draining_ = false;
 };
 
 }  // namespace lingua::endpoint

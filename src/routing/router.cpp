@@ -51,6 +51,14 @@ std::shared_ptr<session_sink> router::local_session(const std::string& session_i
   return it == sessions_.end() ? nullptr : it->second.lock();
 }
 
+std::vector<std::string> router::local_node_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, sink] : nodes_) {
+    if (!sink.expired()) ids.push_back(id);
+  }
+  return ids;
+}
+
 std::shared_ptr<node_sink> router::local_node(const std::string& node_id) const {
   auto it = nodes_.find(node_id);
   return it == nodes_.end() ? nullptr : it->second.lock();

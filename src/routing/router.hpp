@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "routing/session_delivery.hpp"
 
@@ -23,6 +24,8 @@ class node_sink {
   virtual ~node_sink() = default;
   // Queues a text frame for the node; false when the node's socket is gone or refuses more.
   virtual bool send_text(std::string text) = 0;
+  // This instance is shutting down: the node should take no new job here (its running ones may finish).
+  virtual void drain() {}
 };
 
 class remote_delivery {
@@ -53,6 +56,7 @@ class router {
 
   std::shared_ptr<session_sink> local_session(const std::string& session_id) const;
   std::shared_ptr<node_sink> local_node(const std::string& node_id) const;
+  std::vector<std::string> local_node_ids() const;
   std::size_t local_session_count() const { return sessions_.size(); }
   std::size_t local_node_count() const { return nodes_.size(); }
 

@@ -318,6 +318,13 @@ net::awaitable<result<mark_outcome>> scheduler_state::mark_unavailable(const std
   co_return mark_outcome{text_at(*r, 0) == "marked"};
 }
 
+net::awaitable<result<std::int64_t>> scheduler_state::jobs_held(const std::string& node_id) {
+  std::vector<std::string> command = strings("ZLEXCOUNT", keys_.key("node:jobs"), "[" + node_id + "|", "(" + node_id + "}");
+  redis::result r = co_await redis_.command(std::move(command));
+  if (r.ec) co_return make_error_code(errc::dependency_down);
+  co_return r.value.as_integer().value_or(0);
+}
+
 net::awaitable<result<std::optional<job_payload>>> scheduler_state::load_job(const std::string& job_id) {
   std::vector<std::string> command = strings("HMGET", keys_.job_payload(job_id), "spec", "audio");
   redis::result r = co_await redis_.command(std::move(command));

@@ -176,6 +176,8 @@ class scheduler_state {
   boost::asio::awaitable<result<std::vector<expired_node>>> expire_nodes(int limit);
   boost::asio::awaitable<result<mark_outcome>> mark_unavailable(const std::string& node_id, const std::string& service,
                                                         std::int64_t duration_ms);
+  // How many jobs hold a slot on the node (graceful shutdown waits for these).
+  boost::asio::awaitable<result<std::int64_t>> jobs_held(const std::string& node_id);
   // The stored spec and audio of a job (for failover and backlog hand-off); nullopt once retention is over.
   boost::asio::awaitable<result<std::optional<job_payload>>> load_job(const std::string& job_id);
 
