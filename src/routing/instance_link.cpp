@@ -42,6 +42,8 @@ asio::awaitable<void> instance_link::renew_presence() {
 
 asio::awaitable<void> instance_link::start() {
   running_ = true;
+  // At start-up the client may still be connecting: announce as soon as Redis answers (the loops retry anyway).
+  co_await state_.redis().wait_connected(std::chrono::seconds(5));
   co_await renew_presence();
   redis::command_args create = redis::arguments("XGROUP", "CREATE", inbox_, group, "$", "MKSTREAM");
   auto created = co_await state_.redis().command(std::move(create));
