@@ -20,6 +20,7 @@
 #include "net/server.hpp"
 #include "redis/client.hpp"
 #include "redis/embedded_server.hpp"
+#include "rooms/room_service.hpp"
 #include "routing/instance_link.hpp"
 #include "routing/router.hpp"
 #include "state/scheduler_state.hpp"
@@ -118,6 +119,16 @@ asio::awaitable<void> drain_nodes(state::scheduler_state& state, routing::router
   }
 }
 
+rooms::room_config room_config_of(const config::scheduler_config& c) {
+  rooms::room_config r;
+  r.expire_after_ms = c.rooms.expire_after_ms;
+  r.scan_interval_ms = c.rooms.scan_interval_ms;
+  r.max_members = c.rooms.max_members;
+  r.code_digits = c.rooms.code_digits;
+  r.speaker_hears_own_target = c.rooms.speaker_hears_own_target;
+  return r;
+}
+
 }  // namespace
 
 scheduler_app::scheduler_app(config::scheduler_config config) : config_(std::move(config)) {}
@@ -174,9 +185,15 @@ int scheduler_app::run() {
   front.handle_websocket("/ws/node", [&](const std::shared_ptr<net::connection>& conn, const net::http_request&) {
     return std::make_shared<endpoint::node_link>(node_context, conn);
   });
-  endpoint::session_actor::context session_context{io.get_executor(), router, jobs, session_settings_of(config_), {}};
+  rooms::room_service rooms(state, router, room_config_of(config_));
+  // A session of a dead instance leaves its room like any ended session (its members are told).
+  link.on_dead_session = [&rooms](std::string session_id) -> asio::awaitable<void> {
+    co_await rooms.on_session_end(session_id);
+  };
+  endpoint::session_actor::context session_context{io.get_executor(), router, jobs, session_settings_of(config_),
+                                                   rooms.audience_lookup()};
   front.handle_websocket("/ws/session", [&](const std::shared_ptr<net::connection>& conn, const net::http_request&) {
-    return std::make_shared<endpoint::session_link>(session_context, nullptr, conn);
+    return std::make_shared<endpoint::session_link>(session_context, &rooms, conn);
   });
 
   try {
@@ -189,6 +206,7 @@ int scheduler_app::run() {
                config_.server.host, front.port(), redis_address, config_.redis.key_prefix);
 
   asio::co_spawn(io, jobs.run_sweeper(), asio::detached);
+  asio::co_spawn(io, rooms.run_sweeper(), asio::detached);
   asio::co_spawn(io, link.start(), asio::detached);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -202,6 +220,7 @@ int scheduler_app::run() {
           // Nodes and sessions are told to reconnect (to another instance behind the load balancer); the jobs
           // still held by this instance's nodes fail over as their sockets close.
           jobs.stop_sweeper();
+          rooms.stop();
           front.stop(net::close_code::service_restart, "scheduler restarting: reconnect");
           asio::steady_timer grace(io);
           grace.expires_after(std::chrono::milliseconds(500));

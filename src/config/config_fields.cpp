@@ -220,6 +220,9 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(rooms, expire_after_ms, "A room without activity is closed after, ms"),
       LINGUA_CONFIG_FIELD(rooms, scan_interval_ms, "Period of the room expiry scan, ms"),
       LINGUA_CONFIG_FIELD(rooms, max_members, "Members per room, sessions"),
+      LINGUA_CONFIG_FIELD(rooms, code_digits, "Decimal digits of a new room code (6 to 18)"),
+      LINGUA_CONFIG_FIELD(rooms, speaker_hears_own_target,
+                          "In a room, the speaker also gets its utterance translated into its own tgt_lang"),
 
       LINGUA_CONFIG_FIELD(routing, stream_maxlen, "Approximate cap of each instance's inbox stream, entries"),
       LINGUA_CONFIG_FIELD(routing, stream_block_ms, "One blocking inbox read waits at most, ms"),

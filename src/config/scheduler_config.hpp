@@ -106,6 +106,8 @@ struct rooms_section {
   std::int64_t expire_after_ms = 1800000;          // a room without activity is closed after, ms
   std::int64_t scan_interval_ms = 60000;           // period of the room expiry scan, ms
   std::size_t max_members = 50;                    // members per room, sessions
+  std::size_t code_digits = 6;                     // decimal digits of a new room code (10^digits codes)
+  bool speaker_hears_own_target = false;           // a speaker also gets its utterance in its own tgt_lang
 
   bool operator==(const rooms_section&) const = default;
 };

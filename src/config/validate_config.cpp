@@ -139,6 +139,9 @@ std::vector<std::string> validate(const scheduler_config& config) {
   p.positive("rooms.expire_after_ms", config.rooms.expire_after_ms);
   p.positive("rooms.scan_interval_ms", config.rooms.scan_interval_ms);
   p.at_least("rooms.max_members", config.rooms.max_members, std::size_t{1});
+  if (config.rooms.code_digits < 6 || config.rooms.code_digits > 18) {
+    p.add("rooms.code_digits", "must be between 6 and 18", std::to_string(config.rooms.code_digits));
+  }
 
   const auto& routing = config.routing;
   p.at_least("routing.stream_maxlen", routing.stream_maxlen, std::size_t{1});
