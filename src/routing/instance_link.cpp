@@ -187,8 +187,8 @@ asio::awaitable<void> instance_link::reclaim_loop() {
 }
 
 asio::awaitable<void> instance_link::move_dead_letters() {
-  redis::command_args pending = redis::arguments("XPENDING", inbox_, group, "IDLE", config_.reclaim_idle_ms, "-",
-                                                 "+", config_.stream_batch);
+  // No IDLE filter: XAUTOCLAIM has just reset the idle time of every entry it retried.
+  redis::command_args pending = redis::arguments("XPENDING", inbox_, group, "-", "+", config_.stream_batch);
   auto r = co_await state_.redis().command(std::move(pending));
   if (!r.ok()) co_return;
   for (const auto& entry : r.value.elements()) {  // [id, consumer, idle ms, deliveries]

@@ -25,4 +25,16 @@ T await(boost::asio::io_context& io, boost::asio::awaitable<T> work) {
   return std::move(*value);
 }
 
+inline void await(boost::asio::io_context& io, boost::asio::awaitable<void> work) {
+  std::exception_ptr error;
+  bool done = false;
+  boost::asio::co_spawn(io, std::move(work), [&](std::exception_ptr e) {
+    error = e;
+    done = true;
+  });
+  io.restart();
+  while (!done) io.run_one();
+  if (error) std::rethrow_exception(error);
+}
+
 }  // namespace lingua::test
