@@ -116,18 +116,21 @@ void session_actor::on_utterance(protocol::utterance message) {
   const std::uint64_t index = message.utterance_index;
   const std::int64_t now = steady_ms();
   utterance_order_.resolve(index, std::move(message), now);
+  enqueue_ready_utterances(now);
+  rearm();
+}
+
+void session_actor::enqueue_ready_utterances(std::int64_t now) {
   for (auto& ready : utterance_order_.take_ready(now)) {
     work w;
     w.index = ready.utterance_index;
-    auto audio = protocol::base64::decode(ready.audio);
-    w.audio = audio ? std::move(*audio) : std::string();
+    protocol::base64::decode_append(ready.audio, w.audio);  // validated on arrival
     ready.audio.clear();
     w.duration_ms = session::estimate_audio_duration_ms(w.audio, session::parse_audio_format(ready.audio_format),
                                                         ready.sample_rate);
     w.message = std::move(ready);
     enqueue(std::move(w));
   }
-  rearm();
 }
 
 void session_actor::on_tts_started(const std::string& group_id) {
@@ -191,17 +194,7 @@ asio::awaitable<void> session_actor::clock_loop() {
 void session_actor::on_clock() {
   const std::int64_t now = steady_ms();
   enqueue(segmenter_.on_timer(now));
-  if (const auto due = utterance_order_.next_deadline(); due && *due <= now) {
-    for (auto& ready : utterance_order_.take_ready(now)) {
-      work w;
-      w.index = ready.utterance_index;
-      auto audio = protocol::base64::decode(ready.audio);
-      w.audio = audio ? std::move(*audio) : std::string();
-      ready.audio.clear();
-      w.message = std::move(ready);
-      enqueue(std::move(w));
-    }
-  }
+  if (const auto due = utterance_order_.next_deadline(); due && *due <= now) enqueue_ready_utterances(now);
   release_ready();
 }
 
@@ -251,6 +244,13 @@ asio::awaitable<void> session_actor::dispatch(work w) {
     if (w.message) speaker.target_lang = w.message->tgt_lang;
     audiences.push_back(std::move(speaker));
   }
+  // A language this utterance is not translated into has nothing to wait for at this index.
+  const std::int64_t now = steady_ms();
+  for (auto& [lang, order] : result_orders_) {
+    bool heard = false;
+    for (const auto& who : audiences) heard = heard || who.target_lang == lang;
+    if (!heard) order.resolve(w.index, std::nullopt, now);
+  }
   for (const auto& who : audiences) {
     if (!running_) co_return;
     co_await dispatch_one(w, who);
@@ -293,7 +293,7 @@ asio::awaitable<void> session_actor::dispatch_one(const work& w, const audience&
   const std::string job_id = order.job_id;
   const std::vector<std::string> langs = order.requirements.languages;
   jobs_[job_id] = job;
-  order_for(who.target_lang).expect(w.index, job.created_ms);
+  order_for(who.target_lang, w.index).expect(w.index, job.created_ms);
 
   const jobs::dispatch_report report = co_await ctx_.jobs.dispatch(std::move(order));
   switch (report.what) {
@@ -319,19 +319,21 @@ asio::awaitable<void> session_actor::dispatch_one(const work& w, const audience&
 
 // ---- job news --------------------------------------------------------------------------------------------------
 
-session::result_order<session_actor::outbound>& session_actor::order_for(const std::string& target_lang) {
+session::result_order<session_actor::outbound>& session_actor::order_for(const std::string& target_lang,
+                                                                         std::uint64_t first_index) {
   auto it = result_orders_.find(target_lang);
   if (it == result_orders_.end()) {
+    // A language first heard at utterance N (a listener joined mid-session) starts its order there.
     it = result_orders_
-             .emplace(target_lang, session::result_order<outbound>(
-                                       session::result_order_config{ctx_.settings.result_gap_wait_ms, 200, 0}))
+             .emplace(target_lang, session::result_order<outbound>(session::result_order_config{
+                                       ctx_.settings.result_gap_wait_ms, 200, first_index}))
              .first;
   }
   return it->second;
 }
 
 void session_actor::resolve(const job_context& job, std::optional<outbound> out) {
-  order_for(job.target_lang).resolve(job.utterance_index, std::move(out), steady_ms());
+  order_for(job.target_lang, job.utterance_index).resolve(job.utterance_index, std::move(out), steady_ms());
   release_ready();
   rearm();
 }
@@ -350,8 +352,14 @@ void session_actor::release_ready() {
             send(text);
             continue;
           }
+          // The spawned coroutine outlives this loop: it gets copies (router::to_session takes references).
           routing::session_delivery copy = routing::client_text{text};
-          asio::co_spawn(ctx_.executor, ctx_.router.to_session(listener, std::move(copy)), asio::detached);
+          asio::co_spawn(
+              ctx_.executor,
+              [router = &ctx_.router, id = listener, news = std::move(copy)]() mutable -> asio::awaitable<void> {
+                co_await router->to_session(id, std::move(news));
+              },
+              asio::detached);
         }
       }
     }

@@ -100,6 +100,7 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
 
   void enqueue(std::vector<session::utterance_cut> cuts);
   void enqueue(work w);
+  void enqueue_ready_utterances(std::int64_t now);
   void on_clock();
   void rearm();
   std::optional<std::int64_t> next_deadline() const;
@@ -108,7 +109,7 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   boost::asio::awaitable<void> dispatch(work w);
   boost::asio::awaitable<void> dispatch_one(const work& w, const audience& who);
 
-  session::result_order<outbound>& order_for(const std::string& target_lang);
+  session::result_order<outbound>& order_for(const std::string& target_lang, std::uint64_t first_index);
   void resolve(const job_context& job, std::optional<outbound> out);
   void release_ready();
   outbound error_outbound(const job_context& job, const std::string& job_id, const std::string& code,

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "e2e_fixture.hpp"
+#include "room_peers.hpp"
 
 namespace lingua::test {
 namespace {
@@ -149,6 +150,42 @@ TEST_F(multi_instance, a_graceful_shutdown_under_load_loses_no_job) {
   EXPECT_EQ(a.exit_status(), 0);
   EXPECT_TRUE(on_a.socket().wait_closed(2s));
   EXPECT_EQ(on_a.socket().close_code(), 1012) << "the node is told to reconnect elsewhere";
+}
+
+TEST_F(multi_instance, a_room_spanning_two_instances_gives_each_listener_its_language_once) {
+  auto& a = start_instance("instance-a");
+  auto& b = start_instance("instance-b");
+  node_spec polyglot;
+  polyglot.asr = polyglot.tts = polyglot.semantic = {"en", "ja", "zh"};
+  fake_node node(polyglot);
+  node.connect(a.port());
+  fake_session speaker, zh_listener, ja_listener;
+  speaker.connect(a.port(), "en", "zh");
+  zh_listener.connect(b.port(), "zh", "en");
+  ja_listener.connect(a.port(), "ja", "en");
+  const std::string code = create_room(speaker, "Speaker");
+  join_room(zh_listener, code, {speaker.id(), zh_listener.id()}, "zh");
+  join_room(ja_listener, code, {speaker.id(), zh_listener.id(), ja_listener.id()}, "ja");
+  expect_members(speaker, {speaker.id(), zh_listener.id(), ja_listener.id()});
+
+  speaker.send_audio(10, true);
+  std::multiset<std::string> langs;
+  for (int i = 0; i < 2; ++i) {
+    auto job = node.next_job();
+    ASSERT_TRUE(job);
+    const std::string lang = (*job)["tgt_lang"].get<std::string>();
+    langs.insert(lang);
+    node.complete(*job, "hello", lang + ":hello");
+  }
+  EXPECT_EQ(langs, (std::multiset<std::string>{"ja", "zh"}));
+  EXPECT_EQ(expect_message(zh_listener.socket(), "translation_result")["text_translated"], "zh:hello")
+      << "delivered to the listener on the other instance";
+  EXPECT_EQ(expect_message(ja_listener.socket(), "translation_result")["text_translated"], "ja:hello");
+  EXPECT_FALSE(zh_listener.next("translation_result", 700ms)) << "once";
+  EXPECT_FALSE(ja_listener.next("translation_result", 100ms)) << "once";
+
+  zh_listener.socket().drop();  // an abrupt disconnect on instance B leaves the room; members on A are told
+  expect_members(speaker, {speaker.id(), ja_listener.id()});
 }
 
 }  // namespace
