@@ -24,9 +24,11 @@ local function node_fits(K, job, node, now, cfg)
   for lang in string.gmatch(job.tts, '[^,]+') do
     if not in_list(info.tts, lang) then return nil, 'MISSING_LANGUAGE' end
   end
-  for svc in string.gmatch(job.need, '[^,]+') do
-    local until_ms = redis.call('HGET', K.unavailable, node .. '|' .. svc)
-    if until_ms and tonumber(until_ms) > now then return nil, 'MODEL_UNAVAILABLE' end
+  if cfg.marks then  -- unavailability marks are rare: only looked up when some exist (see select_node)
+    for svc in string.gmatch(job.need, '[^,]+') do
+      local until_ms = redis.call('HGET', K.unavailable, node .. '|' .. svc)
+      if until_ms and tonumber(until_ms) > now then return nil, 'MODEL_UNAVAILABLE' end
+    end
   end
   if (state.cpu or 0) >= cfg.threshold or (state.gpu or 0) >= cfg.threshold or (state.mem or 0) >= cfg.threshold then
     return nil, 'OVERLOADED'
@@ -59,16 +61,16 @@ end
 -- Returns node_id, or nil and an outcome: 'WAIT' (capable nodes exist but none can take it now) or the reason
 -- why no node can take it at all (NO_POOL, EXCLUDED, MISSING_SERVICE, MISSING_LANGUAGE, PRIVATE).
 local function select_node(K, job, now, cfg)
+  cfg.marks = redis.call('HLEN', K.unavailable) > 0
   if job.pin ~= nil and job.pin ~= '' then
     if node_fits(K, job, job.pin, now, cfg) then return job.pin, nil end
   end
   local pools = eligible_pools(K, job)
   if #pools == 0 then return nil, 'NO_POOL' end
 
-  local ranges, total_free, total_all = {}, 0, 0
+  local ranges, total_free = {}, 0
   for _, pool in ipairs(pools) do
     local n = pool_count(K.pool_free, pool)
-    total_all = total_all + pool_count(K.pool_all, pool)
     if n > 0 then
       ranges[#ranges + 1] = { pool = pool, first = redis.call('ZRANK', K.pool_free, pool .. '|') + 1, n = n }
       total_free = total_free + n
@@ -115,6 +117,9 @@ local function select_node(K, job, now, cfg)
     if TRANSIENT[reason] then return nil, 'WAIT' end
     if n > count then dominant, count = reason, n end
   end
+  -- Counted only on this failure path: busy capable nodes (not in the free set) are worth waiting for.
+  local total_all = 0
+  for _, pool in ipairs(pools) do total_all = total_all + pool_count(K.pool_all, pool) end
   if total_all > total_free then return nil, 'WAIT' end
   return nil, dominant
 end

@@ -45,6 +45,7 @@ end
 -- Returns a flat list job_id, attempt, ... of the jobs it assigned, for the caller to send.
 local function handoff(K, node, now, cfg, scan)
   local handed = {}
+  cfg.marks = redis.call('HLEN', K.unavailable) > 0
   local waiting = redis.call('ZRANGE', K.backlog, 0, scan - 1)
   for _, job_id in ipairs(waiting) do
     local job = load_json(K.jobs, job_id)
