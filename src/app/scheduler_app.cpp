@@ -8,7 +8,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 #include <optional>
 #include <spdlog/spdlog.h>
 
@@ -129,6 +133,33 @@ rooms::room_config room_config_of(const config::scheduler_config& c) {
   return r;
 }
 
+// Ends run() if something still holds the loop a while after shutdown (it should not: everything stops itself).
+class watchdog {
+ public:
+  void arm(asio::io_context& io, std::chrono::milliseconds after) {
+    thread_ = std::jthread([&io, after](std::stop_token stop) {
+      std::mutex m;
+      std::condition_variable_any woken;
+      std::unique_lock lock(m);
+      if (!woken.wait_for(lock, stop, after, [] { return false; })) {
+        if (!stop.stop_requested()) {
+          spdlog::warn("shutdown took too long: stopping the event loop");
+          io.stop();
+        }
+      }
+    });
+  }
+  void disarm() {
+    if (thread_.joinable()) {
+      thread_.request_stop();
+      thread_.join();
+    }
+  }
+
+ private:
+  std::jthread thread_;
+};
+
 }  // namespace
 
 scheduler_app::scheduler_app(config::scheduler_config config) : config_(std::move(config)) {}
@@ -209,6 +240,7 @@ int scheduler_app::run() {
   asio::co_spawn(io, rooms.run_sweeper(), asio::detached);
   asio::co_spawn(io, link.start(), asio::detached);
 
+  watchdog shutdown_watchdog;
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
@@ -227,14 +259,24 @@ int scheduler_app::run() {
           co_await grace.async_wait(asio::as_tuple(asio::use_awaitable));
           link.stop();
           co_await link.leave();
+          // Let the sockets finish closing (their handlers release ownership and fail jobs over), then stop
+          // Redis: every coroutine ends by itself and run() returns with nothing abandoned.
+          const auto closing_deadline = std::chrono::steady_clock::now() + server_config_of(config_).close_timeout;
+          while (front.connection_count() > 0 && std::chrono::steady_clock::now() < closing_deadline) {
+            grace.expires_after(std::chrono::milliseconds(50));
+            co_await grace.async_wait(asio::as_tuple(asio::use_awaitable));
+          }
+          grace.expires_after(std::chrono::milliseconds(100));
+          co_await grace.async_wait(asio::as_tuple(asio::use_awaitable));
           inbox_redis.stop();
           redis.stop();
-          io.stop();
+          shutdown_watchdog.arm(io, std::chrono::seconds(5));
         },
         asio::detached);
   });
 
   io.run();
+  shutdown_watchdog.disarm();
   if (embedded) embedded->stop();
   spdlog::info("stopped");
   return 0;
