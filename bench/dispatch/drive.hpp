@@ -1,42 +1,17 @@
 #pragma once
-// Running coroutines to completion from the benchmark's plain main: one awaitable, or many concurrent workers.
-// Everything runs on the caller's single io_context; the Redis client's reader loops keep running meanwhile.
+// Running coroutines to completion from the benchmark's plain main. One awaitable: the tests' helper
+// (tests/support/await.hpp), so there is one implementation; many concurrent workers: drive_workers below.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <cstddef>
 #include <exception>
-#include <optional>
+
+#include "support/await.hpp"
 
 namespace lingua::bench {
 
-template <class T>
-T drive(boost::asio::io_context& io, boost::asio::awaitable<T> work) {
-  std::optional<T> value;
-  std::exception_ptr error;
-  bool done = false;
-  boost::asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, T v) {
-    error = e;
-    if (!e) value.emplace(std::move(v));
-    done = true;
-  });
-  io.restart();
-  while (!done) io.run_one();
-  if (error) std::rethrow_exception(error);
-  return std::move(*value);
-}
-
-inline void drive(boost::asio::io_context& io, boost::asio::awaitable<void> work) {
-  std::exception_ptr error;
-  bool done = false;
-  boost::asio::co_spawn(io, std::move(work), [&](std::exception_ptr e) {
-    error = e;
-    done = true;
-  });
-  io.restart();
-  while (!done) io.run_one();
-  if (error) std::rethrow_exception(error);
-}
+using test::await;
 
 // Starts make_worker(i) for i in [0, workers) and runs the context until every one has finished; rethrows the
 // first exception. Workers share their work through pointers they were given (a cursor), never through captures.

@@ -142,7 +142,7 @@ std::unique_ptr<fleet_under_test> start_fleet(net::io_context& io, std::size_t n
   client_options.name = "dispatch_bench";
   fleet->redis = std::make_unique<redis::client>(io.get_executor(), client_options);
   fleet->redis->start();
-  if (!drive(io, fleet->redis->wait_connected(std::chrono::seconds(5)))) {
+  if (!await(io, fleet->redis->wait_connected(std::chrono::seconds(5)))) {
     throw std::runtime_error("no connection to the embedded redis-server");
   }
   state::state_config config;

@@ -167,14 +167,14 @@ phase_run run_phases(net::io_context& io, redis::client& redis, state::scheduler
   phase_cursor cursor{&redis, &state, std::string(run), jobs, std::max<std::size_t>(batch, 1), audio_bytes, &out};
   const double cpu_before = process_cpu_usec();
   const auto start = clock_type::now();
-  drive(io, phase_worker(&cursor));
+  await(io, phase_worker(&cursor));
   out.pairs.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
   out.pairs.client_cpu_usec = process_cpu_usec() - cpu_before;
   return out;
 }
 
 long long leftover_jobs(net::io_context& io, redis::client& redis, const state::state_keys& keys) {
-  return drive(io, count_leftovers(&redis, &keys));
+  return await(io, count_leftovers(&redis, &keys));
 }
 
 latency_summary summarise(std::vector<double> samples) {

@@ -43,7 +43,7 @@ struct bench_options {
 };
 
 std::string redis_version_of(net::io_context& io, redis::client& redis) {
-  const auto answer = drive(io, redis.command(redis::arguments("INFO", "server")));
+  const auto answer = await(io, redis.command(redis::arguments("INFO", "server")));
   const std::string& text = answer.value.str();
   const std::string key = "redis_version:";
   const auto at = text.find(key);

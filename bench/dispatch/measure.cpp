@@ -60,11 +60,11 @@ boost::asio::awaitable<std::size_t> call_trivial(redis::client* redis, const red
 void measure_trivial(boost::asio::io_context& io, fleet_under_test& fleet, std::size_t calls, trivial_figures& into,
                      run_check& overall) {
   static const redis::script trivial("trivial", "return 1");
-  drive(io, call_trivial(fleet.redis.get(), &trivial, 1));  // loads it (NOSCRIPT, SCRIPT LOAD) outside the count
-  if (!drive(io, reset_redis_stats(*fleet.redis))) overall.fail("trivial: CONFIG RESETSTAT failed");
-  const auto before = drive(io, read_redis(*fleet.redis));
-  const std::size_t failures = drive(io, call_trivial(fleet.redis.get(), &trivial, calls));
-  const auto after = drive(io, read_redis(*fleet.redis));
+  await(io, call_trivial(fleet.redis.get(), &trivial, 1));  // loads it (NOSCRIPT, SCRIPT LOAD) outside the count
+  if (!await(io, reset_redis_stats(*fleet.redis))) overall.fail("trivial: CONFIG RESETSTAT failed");
+  const auto before = await(io, read_redis(*fleet.redis));
+  const std::size_t failures = await(io, call_trivial(fleet.redis.get(), &trivial, calls));
+  const auto after = await(io, read_redis(*fleet.redis));
   if (failures > 0) overall.fail("trivial: " + std::to_string(failures) + " EVALSHA failed");
   if (!before || !after) {
     overall.fail("trivial: INFO commandstats cpu gave no usable answer");
@@ -81,10 +81,10 @@ void measure_pairs(boost::asio::io_context& io, fleet_under_test& fleet, state::
                    pair_figures& into, run_check& overall) {
   into.nodes = fleet.nodes;
   into.audio_bytes = audio_bytes;
-  if (!drive(io, reset_redis_stats(*fleet.redis))) overall.fail(label + ": CONFIG RESETSTAT failed");
-  const auto before = drive(io, read_redis(*fleet.redis));
+  if (!await(io, reset_redis_stats(*fleet.redis))) overall.fail(label + ": CONFIG RESETSTAT failed");
+  const auto before = await(io, read_redis(*fleet.redis));
   const pair_run run = run_pairs(io, state, label, jobs, workers, audio_bytes);
-  const auto after = drive(io, read_redis(*fleet.redis));
+  const auto after = await(io, read_redis(*fleet.redis));
   absorb(overall, label, run.check);
   merge(into.pairs, run);
   if (!before || !after) {
@@ -108,7 +108,7 @@ void measure_split(boost::asio::io_context& io, fleet_under_test& fleet, state::
                    split_figures& into, run_check& overall) {
   into.nodes = fleet.nodes;
   into.sample_size = state.config().sample_size;
-  if (!drive(io, reset_redis_stats(*fleet.redis))) overall.fail(label + ": CONFIG RESETSTAT failed");
+  if (!await(io, reset_redis_stats(*fleet.redis))) overall.fail(label + ": CONFIG RESETSTAT failed");
   const phase_run run = run_phases(io, *fleet.redis, state, label, jobs, batch, audio_bytes);
   absorb(overall, label, run.pairs.check);
   const auto expected = static_cast<std::int64_t>(jobs);
