@@ -22,6 +22,7 @@
 #include "endpoint/session_link.hpp"
 #include "jobs/job_service.hpp"
 #include "net/server.hpp"
+#include "peer_log/peer_log.hpp"
 #include "redis/client.hpp"
 #include "redis/embedded_server.hpp"
 #include "rooms/room_service.hpp"
@@ -239,6 +240,7 @@ int scheduler_app::run() {
   asio::co_spawn(io, jobs.run_sweeper(), asio::detached);
   asio::co_spawn(io, rooms.run_sweeper(), asio::detached);
   asio::co_spawn(io, link.start(), asio::detached);
+  asio::co_spawn(io, peer_log::write_summaries(), asio::detached);
 
   watchdog shutdown_watchdog;
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -270,6 +272,7 @@ int scheduler_app::run() {
           co_await grace.async_wait(asio::as_tuple(asio::use_awaitable));
           inbox_redis.stop();
           redis.stop();
+          peer_log::stop_summaries();
           shutdown_watchdog.arm(io, std::chrono::seconds(5));
         },
         asio::detached);

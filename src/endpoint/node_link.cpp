@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "endpoint/ids.hpp"
+#include "peer_log/peer_log.hpp"
 
 namespace lingua::endpoint {
 namespace asio = boost::asio;
@@ -24,7 +25,8 @@ void node_link::send_error(const std::string& code, const std::string& message) 
 
 bool node_link::proves(const std::string& claimed, std::string_view what) {
   if (!node_id_.empty() && claimed == node_id_) return true;
-  spdlog::warn("node socket {} ({}) sent {} for node '{}': refused", conn_->id(),
+  peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::protocol_error,
+                 "node socket {} ({}) sent {} for node '{}': refused", conn_->id(),
                node_id_.empty() ? "unregistered" : node_id_, what, claimed);
   send_error("NODE_ID_CONFLICT", "this connection is registered as '" + node_id_ + "', not '" + claimed + "'");
   return false;
@@ -33,7 +35,9 @@ bool node_link::proves(const std::string& claimed, std::string_view what) {
 asio::awaitable<void> node_link::on_text(net::connection&, std::string_view text) {
   auto parsed = protocol::parse_node_message(text);
   if (!parsed) {
-    spdlog::warn("node socket {}: invalid message dropped: {}", conn_->id(), parsed.error().message);
+    peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::invalid_message,
+                   "node socket {} {}: invalid message dropped: {}", conn_->id(), conn_->remote_endpoint(),
+                   parsed.error().message);
     co_return;
   }
   protocol::node_inbound message = std::move(parsed.value());
@@ -62,18 +66,22 @@ asio::awaitable<void> node_link::on_text(net::connection&, std::string_view text
       co_await ctx_.jobs.on_result(node_id_, std::move(*result), std::move(unavailable));
     }
   } else if (auto* err = std::get_if<protocol::node_error>(&message)) {
-    spdlog::warn("node {} reports {}: {}", err->node_id, err->code, err->message);
+    peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::peer_report, "node {} reports {}: {}",
+                   err->node_id, err->code, err->message);
   } else if (auto* generic = std::get_if<protocol::error_message>(&message)) {
-    spdlog::warn("node {} sent error {}: {}", node_id_, generic->code, generic->message);
+    peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::peer_report, "node {} sent error {}: {}",
+                   node_id_, generic->code, generic->message);
   } else {
-    spdlog::info("node {} sent a message the scheduler does not act on", node_id_);
+    peer_log::info(conn_->remote_endpoint(), peer_log::peer_event::protocol_error,
+                   "node {} sent a message the scheduler does not act on", node_id_);
   }
 }
 
 asio::awaitable<void> node_link::on_register(protocol::node_register message) {
   std::string wanted = message.node_id.value_or("");
   if (!wanted.empty() && !state::valid_node_id(wanted)) {
-    spdlog::warn("node socket {}: node id '{}' is not usable, a new one is assigned", conn_->id(), wanted);
+    peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::invalid_message,
+                   "node socket {}: node id '{}' is not usable, a new one is assigned", conn_->id(), wanted);
     wanted.clear();
   }
   if (!node_id_.empty() && !wanted.empty() && wanted != node_id_) {
@@ -88,7 +96,8 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
   // Acknowledged even when Redis is down: the node then heartbeats, and the heartbeat registers it once Redis is
   // back (see on_heartbeat). Until then it gets no job: nothing is dispatched without the state.
   const bool registered = co_await register_in_state();
-  spdlog::info("node {} registered{} in pool {} (max {} jobs)", node_id_, registered ? "" : " locally (Redis down)",
+  peer_log::info(conn_->remote_endpoint(), peer_log::peer_event::peer_activity,
+                 "node {} registered{} in pool {} (max {} jobs)", node_id_, registered ? "" : " locally (Redis down)",
                profile_->capabilities().pool(), profile_->capabilities().max_concurrent_jobs);
   send_text(protocol::to_json(protocol::node_outbound{
       protocol::node_register_ack{node_id_, "Node registered successfully", protocol::node_status::registering}}));
@@ -137,7 +146,10 @@ void node_link::drain() {
 }
 
 void node_link::on_rejected(net::connection&, net::rejection why) {
-  spdlog::warn("node {}: message dropped ({})", node_id_.empty() ? "unregistered" : node_id_,
+  peer_log::warn(conn_->remote_endpoint(),
+                 why == net::rejection::oversized_frame ? peer_log::peer_event::refused_frame
+                                                        : peer_log::peer_event::rate_limited,
+                 "node {}: message dropped ({})", node_id_.empty() ? "unregistered" : node_id_,
                why == net::rejection::oversized_frame ? "oversized frame" : "rate limited");
 }
 

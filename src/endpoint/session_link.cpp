@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "endpoint/ids.hpp"
+#include "peer_log/peer_log.hpp"
 
 namespace lingua::endpoint {
 namespace asio = boost::asio;
@@ -82,7 +83,8 @@ asio::awaitable<void> session_link::on_init(const protocol::session_init& init) 
   ack.session_id = profile.session_id;
   ack.trace_id = profile.trace_id;
   conn_->send(protocol::to_json(ack));
-  spdlog::info("session {} opened ({} {} -> {}, {})", profile.session_id, profile.platform, profile.src_lang,
+  peer_log::info(conn_->remote_endpoint(), peer_log::peer_event::peer_activity,
+                 "session {} opened ({} {} -> {}, {})", profile.session_id, profile.platform, profile.src_lang,
                profile.tgt_lang, profile.mode.value_or("one_way"));
 }
 

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "peer_log/peer_log.hpp"
+
 #include "protocol/base64.hpp"
 
 namespace lingua::jobs {
@@ -149,7 +151,9 @@ asio::awaitable<void> job_service::on_result(const std::string& node_id, protoco
   if (done) {
     using kind = state::complete_outcome::kind;
     if (done->status != kind::completed && done->status != kind::upgraded) {
-      spdlog::info("result of job {} attempt {} from {} dropped ({})", result.job_id, result.attempt_id, node_id,
+      // A node chooses what it sends: throttled per node (its address is not known here).
+      peer_log::info(node_id, peer_log::peer_event::protocol_error, "result of job {} attempt {} from {} dropped ({})",
+                     result.job_id, result.attempt_id, node_id,
                    done->status == kind::stale ? "stale attempt" : "duplicate or unknown");
       co_return;
     }

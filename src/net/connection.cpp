@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "net/websocket_connection.hpp"
+#include "peer_log/peer_log.hpp"
 
 namespace lingua::net::detail {
 
@@ -193,8 +194,9 @@ void websocket_connection::send(std::string text) {
   if (phase_ != phase::open) return;
   if (!queue_.empty() &&
       (queue_.size() >= limits_.max_queued_messages || queued_bytes_ + text.size() > limits_.max_queued_bytes)) {
-    spdlog::warn("ws {} {}: slow consumer ({} messages, {} bytes queued), closing", id(), remote_endpoint(),
-                 queue_.size(), queued_bytes_);
+    peer_log::warn(remote_endpoint(), peer_log::peer_event::connection_error,
+                   "ws {} {}: slow consumer ({} messages, {} bytes queued), closing", id(), remote_endpoint(),
+                   queue_.size(), queued_bytes_);
     queue_.clear();
     queued_bytes_ = 0;
     close(close_code::policy_violation, "slow consumer");
@@ -276,7 +278,8 @@ void websocket_connection::log_end(std::string_view what, const error_code& ec) 
   if (is_expected_end(ec)) {
     spdlog::debug("ws {} {}: {} ended: {}", id(), remote_endpoint(), what, ec.message());
   } else {
-    spdlog::info("ws {} {}: {} failed: {}", id(), remote_endpoint(), what, ec.message());
+    peer_log::info(remote_endpoint(), peer_log::peer_event::connection_error, "ws {} {}: {} failed: {}", id(),
+                   remote_endpoint(), what, ec.message());
   }
 }
 

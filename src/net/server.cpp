@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "net/websocket_connection.hpp"
+#include "peer_log/peer_log.hpp"
 
 namespace lingua::net {
 
@@ -111,7 +112,7 @@ asio::awaitable<void> server::impl::accept_loop() {
     auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
     if (stopping || !acceptor.is_open()) co_return;
     if (ec) {  // e.g. out of file descriptors: log and breathe instead of spinning
-      spdlog::warn("net: accept failed: {}", ec.message());
+      peer_log::warn("listener", peer_log::peer_event::accept_error, "net: accept failed: {}", ec.message());
       asio::steady_timer pause(executor, std::chrono::milliseconds(100));
       co_await pause.async_wait(use_tuple);
       continue;

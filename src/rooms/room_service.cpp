@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "endpoint/ids.hpp"
+#include "peer_log/peer_log.hpp"
 #include "state/node_capabilities.hpp"
 
 namespace lingua::rooms {
@@ -149,7 +150,8 @@ asio::awaitable<void> room_service::on_create(endpoint::session_actor& session, 
     send_room_error(session, "INTERNAL_ERROR", text_unavailable);
     co_return;
   }
-  spdlog::info("room {} ({}) created by {}", code, room_id, creator.session_id);
+  peer_log::info(creator.session_id, peer_log::peer_event::peer_activity,
+                 "room {} ({}) created by {}", code, room_id, creator.session_id);
   session.send(ack_text(code, room_id));
   session.send(members_text(code, created->members));
   const std::string left = created->left_code;
@@ -179,7 +181,8 @@ asio::awaitable<void> room_service::on_join(endpoint::session_actor& session, co
     default:
       break;
   }
-  spdlog::info("session {} joined room {} ({} members)", member.session_id, m.room_code, r->members.size());
+  peer_log::info(member.session_id, peer_log::peer_event::peer_activity,
+                 "session {} joined room {} ({} members)", member.session_id, m.room_code, r->members.size());
   session.send(members_text(m.room_code, r->members));
   co_await broadcast(m.room_code, r->members, member.session_id);
   const std::string left = r->left_code;
@@ -203,7 +206,8 @@ asio::awaitable<void> room_service::on_leave(endpoint::session_actor& session, c
     spdlog::debug("session {} left room {} it was not in: nothing to do", session_id, m.room_code);
     co_return;
   }
-  spdlog::info("session {} left room {} ({} remain)", session_id, m.room_code, r->members.size());
+  peer_log::info(session_id, peer_log::peer_event::peer_activity,
+                 "session {} left room {} ({} remain)", session_id, m.room_code, r->members.size());
   co_await broadcast(m.room_code, r->members, "");
 }
 
