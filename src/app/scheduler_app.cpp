@@ -21,6 +21,7 @@
 #include "endpoint/node_link.hpp"
 #include "endpoint/session_link.hpp"
 #include "jobs/job_service.hpp"
+#include "net/fd_limit.hpp"
 #include "net/server.hpp"
 #include "peer_log/peer_log.hpp"
 #include "redis/client.hpp"
@@ -85,6 +86,12 @@ net::server_config server_config_of(const config::scheduler_config& c) {
   s.message_burst = static_cast<double>(c.server.message_burst);
   s.max_queued_bytes = c.server.max_write_queue_bytes;
   s.close_timeout = std::chrono::milliseconds(c.server.shutdown_grace_ms);
+  s.max_connections = c.server.max_connections;
+  s.max_connections_per_address = c.server.max_connections_per_address;
+  s.first_message_timeout = std::chrono::milliseconds(c.server.first_message_timeout_ms);
+  s.idle_timeout = std::chrono::milliseconds(c.server.idle_timeout_ms);
+  s.http_timeout = std::chrono::milliseconds(c.server.http_request_timeout_ms);
+  s.rate_limit_close_after = std::chrono::milliseconds(c.server.rate_limit_close_after_ms);
   return s;
 }
 
@@ -167,6 +174,13 @@ scheduler_app::scheduler_app(config::scheduler_config config) : config_(std::mov
 
 int scheduler_app::run() {
   const std::string instance_id = config::effective_instance_id(config_.instance);
+  peer_log::configure(peer_log::throttle_settings{
+      .lines_per_window = config_.log.peer_lines_per_window,
+      .window = std::chrono::milliseconds(config_.log.peer_window_ms),
+  });
+  // Every socket is a descriptor: the connection caps are derived from this limit (net/admission.hpp).
+  const net::fd_limit fds = net::raise_fd_limit();
+  spdlog::info("open files limit: {} (hard {}{})", fds.soft, fds.hard, fds.raised ? ", raised to it" : "");
 
   // The embedded Redis is started before the loop runs (a short blocking wait, at start-up only).
   std::optional<redis::embedded_server> embedded;

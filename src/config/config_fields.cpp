@@ -163,6 +163,17 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(server, max_write_queue_bytes,
                           "Outbound bytes queued per connection before the connection is dropped, bytes"),
       LINGUA_CONFIG_FIELD(server, shutdown_grace_ms, "Time given to connections to close on shutdown, ms"),
+      LINGUA_CONFIG_FIELD(server, max_connections, "WebSocket connections in all; further upgrades get HTTP 503"),
+      LINGUA_CONFIG_FIELD(server, max_connections_per_address,
+                          "Sockets (upgraded or not) from one source address; 0 = no cap"),
+      LINGUA_CONFIG_FIELD(server, first_message_timeout_ms,
+                          "A WebSocket without session_init / node_register this long is closed, ms; 0 = never"),
+      LINGUA_CONFIG_FIELD(server, idle_timeout_ms,
+                          "A WebSocket that sends nothing and answers no ping this long is closed, ms; 0 = never"),
+      LINGUA_CONFIG_FIELD(server, http_request_timeout_ms, "Time a socket has to send one HTTP request, ms"),
+      LINGUA_CONFIG_FIELD(server, rate_limit_close_after_ms,
+                          "A peer held back by the message rate limit this long without a break is closed, ms; "
+                          "0 = never"),
 
       LINGUA_CONFIG_FIELD(redis, url,
                           "Redis address, redis://host:port or unix:///path; empty starts an embedded redis-server",
@@ -233,6 +244,9 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(routing, dead_letter_maxlen, "Approximate cap of the dead-letter stream, entries"),
 
       LINGUA_CONFIG_FIELD(log, level, "Log level: trace, debug, info, warn, error, critical or off", "--log-level"),
+      LINGUA_CONFIG_FIELD(log, peer_lines_per_window,
+                          "Log lines one source address can cause per kind and window"),
+      LINGUA_CONFIG_FIELD(log, peer_window_ms, "Window of the per-address log budget, then one summary line, ms"),
   };
 }
 

@@ -19,6 +19,13 @@ struct server_section {
   std::size_t message_burst = 400;                 // inbound messages a connection may send at once above the rate
   std::size_t max_write_queue_bytes = 8388608;     // outbound bytes queued per connection before it is dropped
   std::int64_t shutdown_grace_ms = 5000;           // time given to connections to close on shutdown, ms
+  // Limits against hostile or broken peers (docs/security.md, "Limits").
+  std::size_t max_connections = 10000;             // WebSocket connections in all; more upgrades get HTTP 503
+  std::size_t max_connections_per_address = 64;    // sockets (upgraded or not) from one address; 0: no cap
+  std::int64_t first_message_timeout_ms = 10000;   // a socket without session_init / node_register is closed, ms
+  std::int64_t idle_timeout_ms = 60000;            // a WebSocket silent this long (pings unanswered) is closed, ms
+  std::int64_t http_request_timeout_ms = 10000;    // time to send one HTTP request (or the upgrade), ms
+  std::int64_t rate_limit_close_after_ms = 60000;  // a peer held back by the rate limit this long is closed, ms
 
   bool operator==(const server_section&) const = default;
 };
@@ -127,6 +134,8 @@ struct routing_section {
 // [log]
 struct log_section {
   std::string level = "info";                      // trace, debug, info, warn, error, critical or off
+  std::size_t peer_lines_per_window = 5;           // lines per (address, kind) a peer can cause per window
+  std::int64_t peer_window_ms = 10000;             // window of that budget; then one "suppressed N" summary, ms
 
   bool operator==(const log_section&) const = default;
 };

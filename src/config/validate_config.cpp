@@ -70,6 +70,11 @@ std::vector<std::string> validate(const scheduler_config& config) {
           std::to_string(server.max_write_queue_bytes));
   }
   p.not_negative("server.shutdown_grace_ms", server.shutdown_grace_ms);
+  p.at_least("server.max_connections", server.max_connections, std::size_t{1});
+  p.not_negative("server.first_message_timeout_ms", server.first_message_timeout_ms);
+  p.not_negative("server.idle_timeout_ms", server.idle_timeout_ms);
+  p.positive("server.http_request_timeout_ms", server.http_request_timeout_ms);
+  p.not_negative("server.rate_limit_close_after_ms", server.rate_limit_close_after_ms);
 
   const auto& redis = config.redis;
   if (!redis.url.empty() && !redis.url.starts_with("redis://") && !redis.url.starts_with("unix://")) {
@@ -152,6 +157,8 @@ std::vector<std::string> validate(const scheduler_config& config) {
   p.at_least("routing.dead_letter_maxlen", routing.dead_letter_maxlen, std::size_t{1});
 
   constexpr std::array<std::string_view, 7> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+  p.at_least("log.peer_lines_per_window", config.log.peer_lines_per_window, std::size_t{1});
+  p.positive("log.peer_window_ms", config.log.peer_window_ms);
   if (std::find(levels.begin(), levels.end(), config.log.level) == levels.end()) {
     p.add("log.level", "must be one of trace, debug, info, warn, error, critical, off", quoted(config.log.level));
   }

@@ -101,6 +101,7 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
                profile_->capabilities().pool(), profile_->capabilities().max_concurrent_jobs);
   send_text(protocol::to_json(protocol::node_outbound{
       protocol::node_register_ack{node_id_, "Node registered successfully", protocol::node_status::registering}}));
+  if (conn_) conn_->introduced();
 }
 
 asio::awaitable<bool> node_link::register_in_state() {
@@ -145,12 +146,9 @@ void node_link::drain() {
       asio::detached);
 }
 
-void node_link::on_rejected(net::connection&, net::rejection why) {
-  peer_log::warn(conn_->remote_endpoint(),
-                 why == net::rejection::oversized_frame ? peer_log::peer_event::refused_frame
-                                                        : peer_log::peer_event::rate_limited,
-                 "node {}: message dropped ({})", node_id_.empty() ? "unregistered" : node_id_,
-               why == net::rejection::oversized_frame ? "oversized frame" : "rate limited");
+void node_link::on_rejected(net::connection&, net::rejection) {
+  peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::refused_frame,
+                 "node {}: message dropped (oversized frame)", node_id_.empty() ? "unregistered" : node_id_);
 }
 
 void node_link::on_close(net::connection&) {

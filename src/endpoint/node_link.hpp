@@ -30,6 +30,7 @@ class node_link : public net::connection_handler,
 
   boost::asio::awaitable<void> on_text(net::connection& conn, std::string_view text) override;
   void on_rejected(net::connection& conn, net::rejection why) override;
+  std::string_view introduction() const override { return "node_register"; }
   void on_close(net::connection& conn) override;
   bool send_text(std::string text) override;
   void drain() override;

@@ -1,5 +1,6 @@
 #include "endpoint/session_link.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <spdlog/spdlog.h>
@@ -83,6 +84,7 @@ asio::awaitable<void> session_link::on_init(const protocol::session_init& init) 
   ack.session_id = profile.session_id;
   ack.trace_id = profile.trace_id;
   conn_->send(protocol::to_json(ack));
+  conn_->introduced();
   peer_log::info(conn_->remote_endpoint(), peer_log::peer_event::peer_activity,
                  "session {} opened ({} {} -> {}, {})", profile.session_id, profile.platform, profile.src_lang,
                profile.tgt_lang, profile.mode.value_or("one_way"));
@@ -95,10 +97,17 @@ asio::awaitable<void> session_link::end_session() {
   co_await ending->stop();
 }
 
-void session_link::on_rejected(net::connection&, net::rejection why) {
-  send_error("INVALID_MESSAGE", why == net::rejection::oversized_frame
-                                    ? "Invalid message format: message exceeds the frame size limit"
-                                    : "Invalid message format: too many messages, some were dropped");
+void session_link::on_rejected(net::connection&, net::rejection) {
+  send_error("INVALID_MESSAGE", "Invalid message format: message exceeds the frame size limit");
+}
+
+void session_link::on_throttled(net::connection&, std::chrono::milliseconds pause) {
+  // Nothing was dropped: the socket is read more slowly. The web client pauses its sends on this message.
+  protocol::backpressure message;
+  message.action = protocol::backpressure_action::slow_down;
+  message.resume_after_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(pause.count(), 1));
+  message.message = "too many messages: the scheduler reads this connection more slowly";
+  if (conn_ && conn_->is_open()) conn_->send(protocol::to_json(message));
 }
 
 void session_link::on_close(net::connection&) {

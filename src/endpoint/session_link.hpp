@@ -25,6 +25,8 @@ class session_link : public net::connection_handler, public std::enable_shared_f
 
   boost::asio::awaitable<void> on_text(net::connection& conn, std::string_view text) override;
   void on_rejected(net::connection& conn, net::rejection why) override;
+  void on_throttled(net::connection& conn, std::chrono::milliseconds pause) override;
+  std::string_view introduction() const override { return "session_init"; }
   void on_close(net::connection& conn) override;
 
  private:

@@ -28,6 +28,12 @@ constexpr std::size_t kept_buffer_capacity = 256 * 1024;
 constexpr std::size_t max_reason_bytes = 123;  // RFC 6455 §5.5: control payload ≤ 125 bytes, 2 for the code
 constexpr auto rate_report_interval = std::chrono::seconds(1);
 
+// "10 s", or "500 ms" when not whole seconds: for close reasons a person reads.
+std::string describe(std::chrono::milliseconds d) {
+  if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
+  return std::to_string(d.count()) + " ms";
+}
+
 bool is_expected_end(const error_code& ec) {
   return ec == websocket::error::closed || ec == asio::error::operation_aborted || ec == asio::error::eof ||
          ec == asio::error::connection_reset || ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor ||
@@ -54,6 +60,8 @@ websocket_connection::websocket_connection(std::uint64_t id, std::string remote_
       on_finished_(std::move(on_finished)),
       wake_(ws_.get_executor()),
       deadline_(ws_.get_executor()),
+      introduction_(ws_.get_executor()),
+      token_wait_(ws_.get_executor()),
       bucket_(limits.messages_per_second, limits.message_burst, token_bucket::clock::now()) {
   wake_.expires_at(asio::steady_timer::time_point::max());
 }
@@ -94,6 +102,8 @@ asio::awaitable<void> websocket_connection::handshake(upgrade_request request, h
   timeouts.idle_timeout = limits_.idle_timeout.count() > 0
                               ? std::chrono::duration_cast<websocket::stream_base::duration>(limits_.idle_timeout)
                               : websocket::stream_base::none();
+  // A ping at half the idle timeout: a peer that is quiet but alive (browsers answer pings by themselves) stays.
+  timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(beast::http::field::server, "lingua"); }));
@@ -118,6 +128,7 @@ asio::awaitable<void> websocket_connection::handshake(upgrade_request request, h
     co_return;
   }
   spdlog::debug("ws {} {}: open on {}", id(), remote_endpoint(), upgrade.path);
+  arm_first_message_deadline();
   spawn(task::reader);
   spawn(task::writer);
 }
@@ -144,14 +155,8 @@ asio::awaitable<void> websocket_connection::read_loop() {
     } while (!ws_.is_message_done());
 
     if (ws_.got_binary() || close_requested_) continue;
-    const auto now = token_bucket::clock::now();
-    if (!bucket_.try_take(now)) {
-      if (now - last_rate_report_ >= rate_report_interval) {
-        last_rate_report_ = now;
-        handler_->on_rejected(*this, rejection::rate_limited);
-      }
-      continue;
-    }
+    const bool took = co_await take_token();
+    if (!took) continue;  // closing: what is left is read and skipped until the close completes
     if (oversized) {
       handler_->on_rejected(*this, rejection::oversized_frame);
       continue;
@@ -159,6 +164,57 @@ asio::awaitable<void> websocket_connection::read_loop() {
     const auto data = buffer.cdata();
     co_await handler_->on_text(*this, std::string_view(static_cast<const char*>(data.data()), data.size()));
   }
+}
+
+asio::awaitable<bool> websocket_connection::take_token() {
+  auto now = token_bucket::clock::now();
+  if (bucket_.try_take(now)) {
+    throttled_since_.reset();
+    co_return true;
+  }
+  // Back-pressure, never loss: this message waits for its token, and while it waits nothing more is read, so the
+  // peer's TCP window fills and its sends slow down.
+  if (!throttled_since_) throttled_since_ = now;
+  while (!bucket_.try_take(now)) {
+    if (close_requested_ || phase_ != phase::open) co_return false;
+    if (limits_.rate_limit_close_after.count() > 0 && now - *throttled_since_ >= limits_.rate_limit_close_after) {
+      const std::string how_long = describe(limits_.rate_limit_close_after);
+      peer_log::warn(remote_endpoint(), peer_log::peer_event::rate_limited,
+                     "ws {} {}: over the message rate limit for {} without a break, closing", id(),
+                     remote_endpoint(), how_long);
+      close(close_code::policy_violation, "message rate limit exceeded for " + how_long);
+      co_return false;
+    }
+    const auto wait = bucket_.time_until_token(now);
+    if (now - last_rate_report_ >= rate_report_interval) {
+      last_rate_report_ = now;
+      peer_log::info(remote_endpoint(), peer_log::peer_event::rate_limited,
+                     "ws {} {}: over the message rate limit, reading paused", id(), remote_endpoint());
+      handler_->on_throttled(*this, std::chrono::ceil<std::chrono::milliseconds>(wait));
+    }
+    token_wait_.expires_after(wait);
+    co_await token_wait_.async_wait(use_tuple);  // cancelled by close() / finish()
+    now = token_bucket::clock::now();
+  }
+  co_return true;
+}
+
+void websocket_connection::arm_first_message_deadline() {
+  if (limits_.first_message_timeout.count() <= 0 || introduced_) return;
+  introduction_.expires_after(limits_.first_message_timeout);
+  introduction_.async_wait([me = self()](const error_code& ec) {
+    if (ec || me->introduced_ || me->phase_ != phase::open || !me->handler_) return;
+    const std::string how_long = describe(me->limits_.first_message_timeout);
+    const std::string expected(me->handler_->introduction());
+    peer_log::info(me->remote_endpoint(), peer_log::peer_event::deadline, "ws {} {}: no {} within {}, closing",
+                   me->id(), me->remote_endpoint(), expected, how_long);
+    me->close(close_code::policy_violation, "no " + expected + " within " + how_long);
+  });
+}
+
+void websocket_connection::introduced() {
+  introduced_ = true;
+  introduction_.cancel();
 }
 
 asio::awaitable<void> websocket_connection::write_loop() {
@@ -215,6 +271,8 @@ void websocket_connection::close(std::uint16_t code, std::string reason) {
   close_reason_.reason.assign(reason.data(), reason.size());
   begin_closing();
   wake_.cancel();
+  token_wait_.cancel();
+  introduction_.cancel();
 }
 
 bool websocket_connection::is_open() const noexcept { return phase_ == phase::open; }
@@ -260,6 +318,8 @@ void websocket_connection::finish() {
   phase_ = phase::finished;
   deadline_.cancel();
   wake_.cancel();
+  token_wait_.cancel();
+  introduction_.cancel();
   queue_.clear();
   queued_bytes_ = 0;
   cut();
@@ -275,7 +335,11 @@ void websocket_connection::finish() {
 }
 
 void websocket_connection::log_end(std::string_view what, const error_code& ec) const {
-  if (is_expected_end(ec)) {
+  if (ec == beast::error::timeout && phase_ == phase::open) {
+    peer_log::info(remote_endpoint(), peer_log::peer_event::deadline,
+                   "ws {} {}: silent for {} ms and no answer to a ping, closed", id(), remote_endpoint(),
+                   limits_.idle_timeout.count());
+  } else if (is_expected_end(ec)) {
     spdlog::debug("ws {} {}: {} ended: {}", id(), remote_endpoint(), what, ec.message());
   } else {
     peer_log::info(remote_endpoint(), peer_log::peer_event::connection_error, "ws {} {}: {} failed: {}", id(),

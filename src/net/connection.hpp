@@ -5,6 +5,7 @@
 // Threading: everything here runs on the server's single event loop; call send() and close() only from it (from
 // another thread, boost::asio::post to the loop first). Nothing here blocks.
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -20,16 +21,16 @@ namespace lingua::net {
 namespace close_code {
 inline constexpr std::uint16_t normal = 1000;
 inline constexpr std::uint16_t going_away = 1001;        // the server shuts down
-inline constexpr std::uint16_t policy_violation = 1008;  // e.g. a slow consumer
+inline constexpr std::uint16_t policy_violation = 1008;  // slow consumer, no first message in time, rate flood
 inline constexpr std::uint16_t internal_error = 1011;    // a handler threw
 inline constexpr std::uint16_t service_restart = 1012;
 inline constexpr std::uint16_t try_again_later = 1013;
 }  // namespace close_code
 
-// A text message the connection dropped instead of delivering; the connection stays open.
+// A text message the connection dropped instead of delivering; the connection stays open. (A peer over the
+// message rate is not dropped but slowed down: see connection_handler::on_throttled.)
 enum class rejection {
   oversized_frame,  // text message longer than server_config::max_frame_bytes (discarded unread)
-  rate_limited,     // over the per-connection message rate; reported at most once per second
 };
 
 class connection : public std::enable_shared_from_this<connection> {
@@ -53,6 +54,9 @@ class connection : public std::enable_shared_from_this<connection> {
   virtual bool is_open() const noexcept = 0;
   // Bytes waiting in the write queue (not counting the frame being written).
   virtual std::size_t queued_bytes() const noexcept = 0;
+  // The peer has introduced itself (an accepted session_init / node_register): the first-message deadline
+  // (server_config::first_message_timeout) no longer applies. Idempotent.
+  virtual void introduced() {}
 
  protected:
   connection(std::uint64_t id, std::string remote_endpoint) : id_(id), remote_endpoint_(std::move(remote_endpoint)) {}
@@ -73,6 +77,17 @@ class connection_handler {
   virtual boost::asio::awaitable<void> on_text(connection& conn, std::string_view text) = 0;
   // A text message was dropped; the connection carries on (the session layer answers INVALID_MESSAGE).
   virtual void on_rejected(connection& conn, rejection why) = 0;
+  // The peer sends faster than server_config::messages_per_second: the connection stops reading for `pause`
+  // (TCP then slows the peer down); no message is dropped. Reported when it starts and at most once per second
+  // while it lasts. A peer held back without a break for server_config::rate_limit_close_after is closed with
+  // 1008. Sessions answer with the protocol's `backpressure` message.
+  virtual void on_throttled(connection& conn, std::chrono::milliseconds pause) {
+    (void)conn;
+    (void)pause;
+  }
+  // The message a peer of this endpoint introduces itself with, named in the close reason of the first-message
+  // deadline ("no node_register within 10 s").
+  virtual std::string_view introduction() const { return "first message"; }
   // Called exactly once, after the connection is over (closed by either side, failed or cut). send() is a no-op by
   // then. The connection drops its reference to the handler afterwards, so a handler may hold the connection's
   // shared_ptr without leaking it. Must not throw (an exception is logged and swallowed).

@@ -15,10 +15,16 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
 
+#include "net/admission.hpp"
+#include "net/fd_limit.hpp"
 #include "net/websocket_connection.hpp"
 #include "peer_log/peer_log.hpp"
 
@@ -34,13 +40,48 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-std::string endpoint_string(const tcp::socket& socket) {
+// The peer's address ("10.0.0.1", "::1"; "?" when unknown) and "ip:port" for logs.
+struct peer_address {
+  std::string address;
+  std::string endpoint;
+};
+
+peer_address address_of(const tcp::socket& socket) {
   error_code ec;
   const auto ep = socket.remote_endpoint(ec);
-  if (ec) return "?";
-  const auto address = ep.address();
-  return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" + std::to_string(ep.port());
+  if (ec) return peer_address{"?", "?"};
+  auto address = ep.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  std::string text = address.to_string();
+  std::string endpoint = (address.is_v6() ? "[" + text + "]" : text) + ":" + std::to_string(ep.port());
+  return peer_address{std::move(text), std::move(endpoint)};
 }
+
+bool out_of_descriptors(const error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system;
+}
+
+// One descriptor held back for the moment accept() reports EMFILE: freed to accept and close the waiting
+// connection (so the listener's backlog drains instead of the accept loop failing over and over), then taken again.
+class spare_descriptor {
+ public:
+  spare_descriptor() { take(); }
+  ~spare_descriptor() { release(); }
+  spare_descriptor(const spare_descriptor&) = delete;
+  spare_descriptor& operator=(const spare_descriptor&) = delete;
+  void take() {
+    if (fd_ < 0) fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+  void release() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
 
 http_request summarize(const detail::upgrade_request& req, std::string remote) {
   http_request out;
@@ -68,7 +109,11 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   };
 
   impl(asio::any_io_executor ex, server_config cfg)
-      : executor(std::move(ex)), config(std::move(cfg)), acceptor(executor) {
+      : executor(std::move(ex)),
+        config(std::move(cfg)),
+        acceptor(executor),
+        caps(effective_limits(config.max_connections, config.max_connections_per_address,
+                              config.fd_limit != 0 ? config.fd_limit : current_fd_limit().soft)) {
     error_code ec;
     address = asio::ip::make_address(config.address, ec);
     if (ec) throw std::invalid_argument("net::server: bad listen address '" + config.address + "'");
@@ -81,14 +126,17 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         .close_timeout = config.close_timeout,
         .handshake_timeout = config.handshake_timeout,
         .idle_timeout = config.idle_timeout,
+        .first_message_timeout = config.first_message_timeout,
+        .rate_limit_close_after = config.rate_limit_close_after,
     };
   }
 
   asio::awaitable<void> accept_loop();
-  asio::awaitable<void> http_session(tcp::socket socket);
+  bool shed_one_connection();
+  asio::awaitable<void> http_session(tcp::socket socket, peer_address peer);
   asio::awaitable<http_response> respond(const http_request& request);
   void open_websocket(beast::tcp_stream& stream, detail::upgrade_request request, http_request summary,
-                      const websocket_endpoint& endpoint);
+                      const websocket_endpoint& endpoint, std::string source);
   void stop(std::uint16_t code, std::string reason);
 
   asio::any_io_executor executor;
@@ -98,6 +146,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   tcp::acceptor acceptor;
   std::uint16_t bound_port = 0;
   bool stopping = false;
+  admission caps;
+  spare_descriptor spare;
 
   std::unordered_map<std::string, http_handler> get_routes;
   std::unordered_map<std::string, websocket_endpoint> websocket_routes;
@@ -111,42 +161,86 @@ asio::awaitable<void> server::impl::accept_loop() {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
     if (stopping || !acceptor.is_open()) co_return;
-    if (ec) {  // e.g. out of file descriptors: log and breathe instead of spinning
+    if (ec) {
       peer_log::warn("listener", peer_log::peer_event::accept_error, "net: accept failed: {}", ec.message());
-      asio::steady_timer pause(executor, std::chrono::milliseconds(100));
-      co_await pause.async_wait(use_tuple);
+      // Out of descriptors: shed the waiting connection with the spare one. Otherwise (or if that did not work),
+      // breathe instead of spinning.
+      if (!out_of_descriptors(ec) || !shed_one_connection()) {
+        asio::steady_timer pause(executor, std::chrono::milliseconds(50));
+        co_await pause.async_wait(use_tuple);
+      }
+      continue;
+    }
+    peer_address peer = address_of(socket);
+    const admission::verdict verdict = caps.admit_socket(peer.address);
+    if (verdict != admission::verdict::admitted) {
+      peer_log::warn(peer.endpoint, peer_log::peer_event::refused_connection, "net: {} refused: {} ({} sockets open)",
+                     peer.endpoint,
+                     verdict == admission::verdict::address_full
+                         ? "too many sockets from this address (cap " + std::to_string(caps.limits().max_per_address) +
+                               ")"
+                         : std::string("server at its socket cap"),
+                     caps.sockets());
+      socket.close(ec);
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
     asio::co_spawn(
         executor,
-        [self = shared_from_this(), s = std::move(socket)]() mutable { return self->http_session(std::move(s)); },
+        [self = shared_from_this(), s = std::move(socket), p = std::move(peer)]() mutable {
+          return self->http_session(std::move(s), std::move(p));
+        },
         [](const std::exception_ptr& e) {
           if (e) detail::log_exception("http session", e);
         });
   }
 }
 
-asio::awaitable<void> server::impl::http_session(tcp::socket socket) {
-  const std::string remote = endpoint_string(socket);
+bool server::impl::shed_one_connection() {
+  spare.release();
+  error_code ec;
+  error_code accepted;
+  acceptor.non_blocking(true, ec);
+  tcp::socket shed(executor);
+  acceptor.accept(shed, accepted);
+  shed.close(ec);
+  acceptor.non_blocking(false, ec);
+  spare.take();
+  return !accepted;
+}
+
+asio::awaitable<void> server::impl::http_session(tcp::socket socket, peer_address peer) {
+  const std::string remote = peer.endpoint;
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   const std::uint64_t peer_id = next_http_peer++;
   http_peers.emplace(peer_id, http_peer{&stream, true});
+  // The socket counts against the caps until it closes here, or until the websocket it became finishes.
   struct unregister {
     impl& owner;
     std::uint64_t id;
-    ~unregister() { owner.http_peers.erase(id); }
-  } registration{*this, peer_id};
+    std::string address;
+    bool upgraded = false;
+    ~unregister() {
+      owner.http_peers.erase(id);
+      if (!upgraded) owner.caps.release_socket(address);
+    }
+  } registration{*this, peer_id, peer.address};
 
   // stop() only cuts sessions waiting for a request; one that was busy then ends here, before its next read.
   while (!stopping) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(config.max_http_body_bytes);
-    stream.expires_after(config.http_timeout);
+    // A fresh socket has this long to send its request, a keep-alive one to send the next; less when crowded.
+    stream.expires_after(caps.under_pressure() ? std::min(config.http_timeout, config.http_timeout_under_pressure)
+                                               : config.http_timeout);
     http_peers[peer_id].idle = true;
     auto [read_ec, read_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
     if (read_ec) {
+      if (read_ec == beast::error::timeout) {
+        peer_log::info(remote, peer_log::peer_event::deadline, "net: {} sent no complete HTTP request in time, closed",
+                       remote);
+      }
       if (read_ec == http::error::end_of_stream) stream.socket().shutdown(tcp::socket::shutdown_send, read_ec);
       co_return;
     }
@@ -161,9 +255,16 @@ asio::awaitable<void> server::impl::http_session(tcp::socket socket) {
         response = plain(404, "not found\n");
       } else if (stopping) {
         response = plain(503, "shutting down\n");
+      } else if (!caps.admit_websocket()) {
+        peer_log::warn(remote, peer_log::peer_event::refused_connection,
+                       "net: upgrade from {} refused: {} websocket connections (the cap)", remote, caps.websockets());
+        response = plain(503, "server at its connection limit, try again later\n");
+        response.headers.emplace_back("Retry-After", "5");
+        request.keep_alive(false);
       } else {
         http_peers.erase(peer_id);
-        open_websocket(stream, std::move(request), std::move(summary), route->second);
+        registration.upgraded = true;
+        open_websocket(stream, std::move(request), std::move(summary), route->second, peer.address);
         co_return;
       }
     } else {
@@ -211,14 +312,18 @@ asio::awaitable<http_response> server::impl::respond(const http_request& request
 }
 
 void server::impl::open_websocket(beast::tcp_stream& stream, detail::upgrade_request request, http_request summary,
-                                  const websocket_endpoint& endpoint) {
+                                  const websocket_endpoint& endpoint, std::string source) {
   stream.expires_never();  // the websocket stream has timeouts of its own
   const std::uint64_t id = next_connection++;
+  auto on_finished = [weak = weak_from_this(), address = std::move(source)](std::uint64_t finished) {
+    if (auto self = weak.lock()) {
+      self->connections.erase(finished);
+      self->caps.release_websocket();
+      self->caps.release_socket(address);
+    }
+  };
   auto conn = std::make_shared<detail::websocket_connection>(id, summary.remote_endpoint, std::move(stream), limits,
-                                                             [weak = weak_from_this()](std::uint64_t finished) {
-                                                               if (auto self = weak.lock())
-                                                                 self->connections.erase(finished);
-                                                             });
+                                                             std::move(on_finished));
   connections.emplace(id, conn);
   conn->start(std::move(request), std::move(summary), endpoint);
 }
@@ -259,7 +364,9 @@ void server::start() {
   acceptor.bind(endpoint);
   acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->bound_port = acceptor.local_endpoint().port();
-  spdlog::info("net: listening on {}:{}", impl_->config.address, impl_->bound_port);
+  const admission_limits& caps = impl_->caps.limits();
+  spdlog::info("net: listening on {}:{} (caps: {} websockets, {} sockets, {} per address)", impl_->config.address,
+               impl_->bound_port, caps.max_websockets, caps.max_sockets, caps.max_per_address);
   asio::co_spawn(
       impl_->executor, [self = impl_] { return self->accept_loop(); },
       [](const std::exception_ptr& e) {
@@ -272,5 +379,7 @@ std::uint16_t server::port() const noexcept { return impl_->bound_port; }
 void server::stop(std::uint16_t code, std::string reason) { impl_->stop(code, std::move(reason)); }
 
 std::size_t server::connection_count() const noexcept { return impl_->connections.size(); }
+
+std::size_t server::socket_count() const noexcept { return impl_->caps.sockets(); }
 
 }  // namespace lingua::net

@@ -35,11 +35,24 @@ struct server_config {
   std::chrono::milliseconds close_timeout{3000};  // closing connection's time to drain and finish the handshake
   // Defaults are Beast's stream_base::timeout::suggested(role_type::server); idle pings at half the idle timeout.
   std::chrono::milliseconds handshake_timeout{30'000};
-  std::chrono::milliseconds idle_timeout{300'000};
+  // No data (not even a pong to the ping sent at half of it) for this long: the socket is cut. 0 = none.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // No connection::introduced() this long after the upgrade: closed with 1008 "no <introduction> within N s".
+  std::chrono::milliseconds first_message_timeout{10'000};
+  // Held back by the message rate without a break this long: closed with 1008. 0 = never.
+  std::chrono::milliseconds rate_limit_close_after{60'000};
 
   // Plain HTTP.
-  std::chrono::milliseconds http_timeout{30'000};  // to receive one request (also bounds idle keep-alive)
+  std::chrono::milliseconds http_timeout{10'000};  // to receive one request (also bounds idle keep-alive)
+  // The same while the server is under connection pressure (see admission::under_pressure).
+  std::chrono::milliseconds http_timeout_under_pressure{2'000};
   std::size_t max_http_body_bytes = 64 * 1024;
+
+  // Connection caps (see net/admission.hpp). The socket cap and the effective websocket cap are derived from the
+  // file-descriptor limit `fd_limit` (0 = read it at start()).
+  std::size_t max_connections = 10'000;         // websockets in all; an upgrade over it gets 503
+  std::size_t max_connections_per_address = 64;  // sockets from one address, upgraded or not; 0 = no cap
+  std::size_t fd_limit = 0;
 };
 
 class server {
@@ -71,6 +84,8 @@ class server {
 
   // Open WebSocket connections (handshaking ones included).
   std::size_t connection_count() const noexcept;
+  // Accepted sockets still open (plain HTTP and WebSocket).
+  std::size_t socket_count() const noexcept;
 
  private:
   struct impl;

@@ -13,6 +13,8 @@ class token_bucket {
 
   // Takes one token if there is one.
   bool try_take(clock::time_point now) noexcept;
+  // How long until try_take can succeed (zero when a token is there now).
+  clock::duration time_until_token(clock::time_point now) const noexcept;
 
  private:
   double rate_;

@@ -13,6 +13,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,8 @@ struct connection_limits {
   std::chrono::milliseconds close_timeout{};
   std::chrono::milliseconds handshake_timeout{};
   std::chrono::milliseconds idle_timeout{};  // 0 = none
+  std::chrono::milliseconds first_message_timeout{};  // 0 = none
+  std::chrono::milliseconds rate_limit_close_after{};  // 0 = never
 };
 
 using upgrade_request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -55,6 +58,7 @@ class websocket_connection final : public connection {
   void close(std::uint16_t code, std::string reason) override;
   bool is_open() const noexcept override;
   std::size_t queued_bytes() const noexcept override;
+  void introduced() override;
 
  private:
   enum class phase { handshaking, open, closing, finished };
@@ -66,6 +70,9 @@ class websocket_connection final : public connection {
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> write_loop();
   boost::asio::awaitable<void> send_close_frame();
+  // Waits for a message token (back-pressure); false when the connection closes meanwhile.
+  boost::asio::awaitable<bool> take_token();
+  void arm_first_message_deadline();
   void task_ended(task which, bool threw);
   void begin_closing();
   void cut() noexcept;
@@ -88,9 +95,14 @@ class websocket_connection final : public connection {
   std::size_t queued_bytes_ = 0;
   boost::asio::steady_timer wake_;      // never expires; cancelled when the writer has work
   boost::asio::steady_timer deadline_;  // cuts the socket of a connection that takes too long to close
+  boost::asio::steady_timer introduction_;  // the first-message deadline
+  boost::asio::steady_timer token_wait_;    // the reader waiting for a message token
+  bool introduced_ = false;
 
   token_bucket bucket_;
   token_bucket::clock::time_point last_rate_report_{};
+  // Since when every message had to wait for its token; reset by one that did not.
+  std::optional<token_bucket::clock::time_point> throttled_since_;
 };
 
 }  // namespace lingua::net::detail

@@ -41,5 +41,22 @@ TEST(token_bucket, a_clock_going_backwards_adds_no_tokens) {
   EXPECT_EQ(takes(bucket, 5, t0), 0);
 }
 
+TEST(token_bucket, says_how_long_until_the_next_token_and_that_wait_is_enough) {
+  token_bucket bucket(10, 2, t0);
+  EXPECT_EQ(bucket.time_until_token(t0), token_bucket::clock::duration::zero());
+  takes(bucket, 2, t0);
+  const auto wait = bucket.time_until_token(t0 + 30ms);
+  EXPECT_GT(wait, 60ms);
+  EXPECT_LE(wait, 71ms);
+  EXPECT_FALSE(bucket.try_take(t0 + 30ms));
+  EXPECT_TRUE(bucket.try_take(t0 + 30ms + wait));
+}
+
+TEST(token_bucket, a_disabled_bucket_never_makes_anyone_wait) {
+  token_bucket bucket(0, 1, t0);
+  takes(bucket, 100, t0);
+  EXPECT_EQ(bucket.time_until_token(t0), token_bucket::clock::duration::zero());
+}
+
 }  // namespace
 }  // namespace lingua::net

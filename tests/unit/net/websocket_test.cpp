@@ -59,6 +59,9 @@ class echo_handler : public connection_handler {
     if (text == "throw") throw std::runtime_error("handler failure on purpose");
     if (text == "whoami") {
       conn.send(std::to_string(conn.id()));
+    } else if (text == "introduce") {
+      conn.introduced();
+      conn.send(std::string(text));
     } else if (text == "flood") {
       asio::co_spawn(co_await asio::this_coro::executor, flood(conn.shared_from_this(), rec_), asio::detached);
     } else if (text.starts_with("burst ")) {
@@ -74,9 +77,14 @@ class echo_handler : public connection_handler {
     }
   }
 
-  void on_rejected(connection& conn, rejection why) override {
-    (why == rejection::oversized_frame ? rec_.oversized : rec_.rate_limited)++;
-    conn.send(why == rejection::oversized_frame ? "rejected:oversized_frame" : "rejected:rate_limited");
+  void on_rejected(connection& conn, rejection) override {
+    rec_.oversized++;
+    conn.send("rejected:oversized_frame");
+  }
+
+  void on_throttled(connection& conn, std::chrono::milliseconds pause) override {
+    rec_.rate_limited++;
+    conn.send("throttled:" + std::to_string(pause.count()));
   }
 
   void on_close(connection& conn) override {
@@ -195,27 +203,71 @@ TEST_F(websocket_connections, a_text_message_of_exactly_the_maximum_size_is_deli
   EXPECT_EQ(client.receive_text(5s), largest);
 }
 
-TEST_F(websocket_connections, messages_over_the_rate_limit_are_dropped_and_reported_and_the_connection_survives) {
+TEST_F(websocket_connections, messages_over_the_rate_limit_are_slowed_down_not_dropped) {
   server_config config = test_config();
   config.messages_per_second = 20;
   config.message_burst = 5;
   start(config);
   ws_client client;
   connect(client);
-  constexpr int sent = 50;
+  constexpr int sent = 30;
   for (int i = 0; i < sent; ++i) ASSERT_TRUE(client.send_text("m" + std::to_string(i)));
 
-  int echoes = 0;
+  // 5 at once, then 20 per second: every message is echoed, in order, within about 1.25 s.
+  int next = 0;
   int reports = 0;
-  while (auto message = client.receive_text(500ms)) {
-    (*message == "rejected:rate_limited" ? reports : echoes)++;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (next < sent && std::chrono::steady_clock::now() < deadline) {
+    auto message = client.receive_text(500ms);
+    if (!message) continue;
+    if (message->starts_with("throttled:")) {
+      ++reports;
+      continue;
+    }
+    EXPECT_EQ(*message, "m" + std::to_string(next));
+    ++next;
   }
+  EXPECT_EQ(next, sent);
   EXPECT_GE(reports, 1);
-  EXPECT_LE(reports, 2);  // at most one report per second
-  EXPECT_GE(echoes, 5);
-  EXPECT_LT(echoes, sent);
+  EXPECT_LE(reports, 4);  // at most about one report per second
+}
 
-  std::this_thread::sleep_for(500ms);  // the bucket refills
+TEST_F(websocket_connections, a_peer_held_back_by_the_rate_limit_too_long_is_closed_with_1008) {
+  server_config config = test_config();
+  config.messages_per_second = 10;
+  config.message_burst = 1;
+  config.rate_limit_close_after = 500ms;
+  start(config);
+  ws_client client;
+  connect(client);
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(client.send_text("m"));
+  ASSERT_TRUE(client.wait_closed(5s));
+  EXPECT_EQ(client.close_code(), close_code::policy_violation);
+  EXPECT_EQ(client.close_reason(), "message rate limit exceeded for 500 ms");
+}
+
+TEST_F(websocket_connections, a_connection_that_is_never_introduced_is_closed_after_the_first_message_deadline) {
+  server_config config = test_config();
+  config.first_message_timeout = 300ms;
+  start(config);
+  ws_client client;
+  connect(client);
+  ASSERT_TRUE(client.send_text("hello"));  // a message is not an introduction: only the handler says so
+  EXPECT_EQ(client.receive_text(5s), "hello");
+  ASSERT_TRUE(client.wait_closed(5s));
+  EXPECT_EQ(client.close_code(), close_code::policy_violation);
+  EXPECT_EQ(client.close_reason(), "no first message within 300 ms");
+}
+
+TEST_F(websocket_connections, an_introduced_connection_outlives_the_first_message_deadline) {
+  server_config config = test_config();
+  config.first_message_timeout = 300ms;
+  start(config);
+  ws_client client;
+  connect(client);
+  ASSERT_TRUE(client.send_text("introduce"));
+  EXPECT_EQ(client.receive_text(5s), "introduce");
+  std::this_thread::sleep_for(600ms);
   ASSERT_TRUE(client.send_text("still here"));
   EXPECT_EQ(client.receive_text(5s), "still here");
 }
