@@ -1,8 +1,10 @@
 -- complete_task: the node holding the job's current attempt reports its end. Fencing: any other node or attempt is
 -- refused ("stale"), so a replaced node's late result can never complete the job. Releases the slot and, in the
--- same call, hands the freed slot to the oldest waiting job this node can serve. Repeats are idempotent.
+-- same call, hands the freed slot to the oldest waiting job this node can serve. Repeats are idempotent. The job's
+-- payload (spec and audio) is deleted with the first report: only the small retained record outlives the job.
 --
 -- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- KEYS[13] the job's payload "{p}:job:<job_id>" (deleted)
 -- ARGV[1] selection cfg JSON  ARGV[2] job_id  ARGV[3] node_id  ARGV[4] attempt
 -- ARGV[5] outcome: completed | completed_no_text | failed   ARGV[6] reason ("" or the node's error code)
 -- ARGV[7] retention ms of the finished state  ARGV[8] how many backlog entries a hand-off may look at
@@ -33,6 +35,7 @@ if TERMINAL[job.st] then
 end
 
 release(K, job_id, node)
+drop_payload(KEYS[13])
 finish(K, job_id, job, outcome, ARGV[6], now, tonumber(ARGV[7]))
 local reply = { 'completed', sess }
 if redis.call('ZCARD', K.backlog) > 0 then

@@ -13,13 +13,15 @@
 -- ARGV[3] job state JSON {sess, langs, asr, tts, need, pin, tried, ackms, runms}
 -- ARGV[4] job spec JSON (kept in KEYS[13] for (re)sending)
 -- ARGV[5] audio bytes
--- ARGV[6] payload retention ms (TTL of KEYS[13])
+-- ARGV[6] payload TTL ms (KEYS[13]): a bound on the job's active life; the finishing script deletes it sooner
 -- ARGV[7] idempotency ms (TTL of KEYS[14])
 -- ARGV[8] longest backlog wait ms
+-- ARGV[9] deadline, Redis clock ms (0: none): a call that starts later writes nothing and answers {"late"}
 -- Returns one of
 --   {"assigned", job_id, node_id, attempt}
 --   {"queued", job_id, backlog_length}
 --   {"existing", job_id, status, node_id, attempt}
+--   {"late"}                       the deadline passed before the script ran: nothing was written
 --   {"rejected", reason}   reason: NO_POOL | EXCLUDED | MISSING_SERVICE | MISSING_LANGUAGE | PRIVATE
 -- Errors: none expected; malformed JSON arguments raise a script error.
 -- @include "includes/state_keys.lua"
@@ -27,6 +29,7 @@
 -- @include "includes/select.lua"
 -- @include "includes/slots.lua"
 
+if past_deadline(ARGV[9]) then return { 'late' } end
 local payload_key, job_key = KEYS[13], KEYS[14]
 local cfg = cjson.decode(ARGV[1])
 local job_id = ARGV[2]

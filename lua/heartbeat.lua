@@ -9,12 +9,14 @@
 -- ARGV[3] runtime JSON {st, cpu, gpu, mem, run}  (st: registering|ready|degraded|draining|offline)
 -- ARGV[4] capabilities JSON as for register_node, or "" to keep the current ones
 -- ARGV[5] how many backlog entries a hand-off may look at
--- Returns {"unknown"} or {"ok", status, job_id, attempt, ...} listing the jobs handed to this node.
+-- ARGV[6] deadline, Redis clock ms (0: none): a late call hands nobody a job its caller would never send
+-- Returns {"late"} (past the deadline: nothing done), {"unknown"} or {"ok", status, job_id, attempt, ...} listing the jobs handed to this node.
 -- @include "includes/state_keys.lua"
 -- @include "includes/pools.lua"
 -- @include "includes/select.lua"
 -- @include "includes/slots.lua"
 
+if past_deadline(ARGV[6]) then return { 'late' } end
 local cfg = cjson.decode(ARGV[1])
 local node = ARGV[2]
 local info = load_json(K.node_info, node)

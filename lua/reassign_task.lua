@@ -4,19 +4,23 @@
 -- nodes are busy, or fails for good after max attempts or when no other node can serve it. The released slot, if
 -- its node is still registered, goes to the oldest waiting job it can serve, in the same call.
 --
+-- A failed job's payload is deleted in the same call. A call that starts after its deadline changes nothing.
+--
 -- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- KEYS[13] the job's payload "{p}:job:<job_id>" (deleted when the job fails for good)
 -- ARGV[1] selection cfg JSON  ARGV[2] job_id  ARGV[3] expected attempt
--- ARGV[4] why: ack_timeout | run_timeout | node_lost | send_failed | node_error
+-- ARGV[4] why: ack_timeout | run_timeout | node_lost | send_failed | node_error | reconnected
 -- ARGV[5] max attempts  ARGV[6] retention ms of a failed state  ARGV[7] longest backlog wait ms
--- ARGV[8] how many backlog entries a hand-off may look at
+-- ARGV[8] how many backlog entries a hand-off may look at  ARGV[9] deadline, Redis clock ms (0: none)
 -- Returns {kind, session_id, old_node, node_id, attempt, reason, {job_id, attempt, ...handed to old_node}}
 --   kind: assigned (node_id, attempt) | queued | failed (reason: MAX_ATTEMPTS or a select reason such as EXCLUDED,
---   NO_POOL) | stale (the attempt moved on, or the job ended) | unknown
+--   NO_POOL) | stale (the attempt moved on, or the job ended) | unknown | late (past the deadline: nothing done)
 -- @include "includes/state_keys.lua"
 -- @include "includes/pools.lua"
 -- @include "includes/select.lua"
 -- @include "includes/slots.lua"
 
+if past_deadline(ARGV[9]) then return { 'late', '', '', '', 0, '', {} } end
 local cfg = cjson.decode(ARGV[1])
 local job_id, expected = ARGV[2], tonumber(ARGV[3])
 local job = load_json(K.jobs, job_id)
@@ -27,12 +31,14 @@ if job.att ~= expected or TERMINAL[job.st] or job.st == 'queued' then return { '
 local now = now_ms()
 local old_node = job.node
 local released = release(K, job_id, old_node)
-if not in_list(job.tried, old_node) then job.tried = (job.tried or ',') .. old_node .. ',' end
+-- A node that reconnected is alive: its job moves (to it again, if it fits best) without excluding it.
+if ARGV[4] ~= 'reconnected' and not in_list(job.tried, old_node) then job.tried = (job.tried or ',') .. old_node .. ',' end
 job.why = ARGV[4]
 
 local kind, node, reason = 'failed', '', ''
 if job.att >= tonumber(ARGV[5]) then
   reason = 'MAX_ATTEMPTS'
+  drop_payload(KEYS[13])
   finish(K, job_id, job, 'failed', reason, now, tonumber(ARGV[6]))
 else
   job.pin = ''
@@ -46,6 +52,7 @@ else
     enqueue(K, job_id, job, now, tonumber(ARGV[7]))
   else
     node, reason = '', outcome
+    drop_payload(KEYS[13])
     finish(K, job_id, job, 'failed', reason, now, tonumber(ARGV[6]))
   end
 end

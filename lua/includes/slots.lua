@@ -74,12 +74,19 @@ local function enqueue(K, job_id, job, now, max_wait_ms)
   redis.call('HSET', K.jobs, job_id, cjson.encode(job))
 end
 
--- Ends the job for good; its state is kept for `retain_ms` so late or repeated results are recognised.
+-- Ends the job for good; its state is kept for `retain_ms` so late or repeated results are recognised. Only what
+-- fencing and reporting need stays (status, node, attempt, session, reason, times): the retained record is small.
+-- The bulky payload (spec and audio) is the caller's to delete, in the same script (drop_payload).
 local function finish(K, job_id, job, status, reason, now, retain_ms)
-  job.st = status
-  job.reason = reason
-  job.done = now
+  local kept = { st = status, reason = reason, done = now, node = job.node or '', att = job.att or 0,
+                 sess = job.sess or '', created = job.created, acked = job.acked }
   redis.call('ZREM', K.backlog, job_id)
   redis.call('ZADD', K.deadlines, now + retain_ms, job_id)
-  redis.call('HSET', K.jobs, job_id, cjson.encode(job))
+  redis.call('HSET', K.jobs, job_id, cjson.encode(kept))
+  return kept
+end
+
+-- Deletes a finished job's payload (job_assign template and audio): nothing bulky outlives the job.
+local function drop_payload(payload_key)
+  if payload_key ~= nil and payload_key ~= '' then redis.call('DEL', payload_key) end
 end

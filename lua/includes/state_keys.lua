@@ -38,4 +38,12 @@ local function load_json(hash, field)
   return cjson.decode(raw)
 end
 
+-- A call the scheduler may report as failed (its reply timed out) carries a deadline on the Redis clock (ms, 0 =
+-- none). A script that starts after it refuses to act and answers {"late"}: a transition the scheduler already
+-- reported as not done never takes effect later (Redis paused, then resumed with the command still queued).
+local function past_deadline(deadline)
+  local d = tonumber(deadline or '0') or 0
+  return d > 0 and now_ms() > d
+end
+
 local TERMINAL = { completed = true, completed_no_text = true, failed = true }

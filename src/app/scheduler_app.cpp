@@ -222,6 +222,19 @@ int scheduler_app::run() {
   routing::instance_link link(io.get_executor(), state, inbox_redis, router, instance_config_of(config_, instance_id));
   router.set_remote(&link);
   link.on_dead_node = [&jobs](std::string node_id) -> asio::awaitable<void> { co_await jobs.on_node_lost(node_id); };
+  // Redis restarted empty: this instance's sockets are announced again, its nodes registered again (so they are
+  // selectable at once), then its sessions place every job still waiting for an outcome again (docs/security.md).
+  jobs.on_state_lost = [&link, &router]() -> asio::awaitable<void> {
+    co_await link.reannounce();
+    const std::vector<std::string> nodes = router.local_node_ids();
+    for (const auto& id : nodes) {
+      if (auto sink = router.local_node(id)) co_await sink->restore_state();
+    }
+    const std::vector<std::string> sessions = router.local_session_ids();
+    for (const auto& id : sessions) {
+      if (auto sink = router.local_session(id)) sink->state_lost();
+    }
+  };
 
   net::server front(io.get_executor(), server_config_of(config_));
   add_http_routes(front, http_context{redis, router, instance_id});

@@ -88,6 +88,13 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
     send_error("NODE_ID_CONFLICT", "this connection is already registered as '" + node_id_ + "'");
     co_return;
   }
+  // A known node id on a fresh socket: the jobs it holds were sent to its previous connection (closed, or on an
+  // instance that died). Listed before this socket can receive any, moved once it is registered (below).
+  std::vector<state::placed_job> orphaned;
+  if (node_id_.empty() && !wanted.empty()) {
+    auto held = co_await ctx_.state.node_jobs(wanted);
+    if (held) orphaned = std::move(*held);
+  }
   if (node_id_.empty()) node_id_ = wanted;
   if (node_id_.empty()) node_id_ = new_node_id();
   profile_.emplace(message, ctx_.default_max_jobs);
@@ -102,6 +109,12 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
   send_text(protocol::to_json(protocol::node_outbound{
       protocol::node_register_ack{node_id_, "Node registered successfully", protocol::node_status::registering}}));
   if (conn_) conn_->introduced();
+  if (!orphaned.empty()) {
+    peer_log::info(conn_->remote_endpoint(), peer_log::peer_event::peer_activity,
+                   "node {} reconnected holding {} job(s) of its previous connection: moving them", node_id_,
+                   orphaned.size());
+    co_await ctx_.jobs.on_node_reconnected(node_id_, orphaned);
+  }
 }
 
 asio::awaitable<bool> node_link::register_in_state() {
@@ -114,6 +127,7 @@ asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& me
   state::node_runtime runtime = runtime_of(message);
   if (draining_) runtime.status = "draining";
   last_runtime_ = runtime;
+  heartbeat_seen_ = true;
   const state::node_capabilities* fresh = nullptr;
   if (changed) fresh = &profile_->capabilities();
   auto hb = co_await ctx_.state.heartbeat(node_id_, runtime, fresh);
@@ -130,6 +144,17 @@ asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& me
     co_return;
   }
   co_await ctx_.jobs.send_handed(node_id_, hb->handed);
+}
+
+asio::awaitable<void> node_link::restore_state() {
+  if (node_id_.empty() || !profile_ || !conn_ || !conn_->is_open()) co_return;
+  auto self = shared_from_this();
+  const bool registered = co_await register_in_state();
+  if (!registered || !heartbeat_seen_) co_return;  // a node not yet ready becomes so with its next heartbeat
+  state::node_runtime runtime = last_runtime_;
+  if (draining_) runtime.status = "draining";
+  auto hb = co_await ctx_.state.heartbeat(node_id_, runtime, nullptr);
+  if (hb) co_await ctx_.jobs.send_handed(node_id_, hb->handed);
 }
 
 void node_link::drain() {

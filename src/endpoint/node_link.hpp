@@ -34,6 +34,7 @@ class node_link : public net::connection_handler,
   void on_close(net::connection& conn) override;
   bool send_text(std::string text) override;
   void drain() override;
+  boost::asio::awaitable<void> restore_state() override;
 
  private:
   boost::asio::awaitable<void> on_register(protocol::node_register message);
@@ -49,6 +50,7 @@ class node_link : public net::connection_handler,
   std::optional<node_profile> profile_;
   state::node_runtime last_runtime_;
   bool draining_ = false;
+  bool heartbeat_seen_ = false;  // last_runtime_ is the node's own report
 };
 
 }  // namespace lingua::endpoint

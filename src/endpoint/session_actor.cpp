@@ -1,5 +1,6 @@
 #include "endpoint/session_actor.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -291,29 +292,71 @@ asio::awaitable<void> session_actor::dispatch_one(const work& w, const audience&
   job.created_wall_ms = wall_ms();
   job.trace_id = order.assign.trace_id;
   const std::string job_id = order.job_id;
-  const std::vector<std::string> langs = order.requirements.languages;
+  job.languages = order.requirements.languages;
+  job.order = std::make_shared<const jobs::job_order>(order);
   jobs_[job_id] = job;
   order_for(who.target_lang, w.index).expect(w.index, job.created_ms);
 
   const jobs::dispatch_report report = co_await ctx_.jobs.dispatch(std::move(order));
+  on_dispatch_report(job_id, report, false);
+}
+
+void session_actor::on_dispatch_report(const std::string& job_id, const jobs::dispatch_report& report, bool again) {
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return;  // its outcome reached the client already
+  const job_context job = it->second;
   switch (report.what) {
     case jobs::dispatch_report::kind::sent:
       break;  // job_dispatched arrives through deliver()
     case jobs::dispatch_report::kind::queued:
-      if (jobs_.count(job_id) != 0) send_ui_event(job, job_id, protocol::ui_event_type::queued, std::nullopt);
+      send_ui_event(job, job_id, protocol::ui_event_type::queued, std::nullopt);
       break;
     case jobs::dispatch_report::kind::duplicate:
-      jobs_.erase(job_id);  // the earlier job with the same key carries on and reports under its own id
+      // The earlier job with the same key carries on and reports under its own id (placed again: it is this one).
+      if (!again) jobs_.erase(job_id);
       break;
     case jobs::dispatch_report::kind::refused:
       jobs_.erase(job_id);
-      resolve(job, error_outbound(job, job_id, "NO_AVAILABLE_NODE", refusal_text(report.reason, langs), std::nullopt));
+      resolve(job, error_outbound(job, job_id, "NO_AVAILABLE_NODE", refusal_text(report.reason, job.languages),
+                                  std::nullopt));
       break;
     case jobs::dispatch_report::kind::dependency_down:
       jobs_.erase(job_id);
       resolve(job, error_outbound(job, job_id, "SCHEDULER_DEPENDENCY_DOWN",
                                   "the scheduler's state store is unreachable; try again shortly", std::nullopt));
       break;
+  }
+}
+
+void session_actor::state_lost() {
+  if (!running_ || jobs_.empty()) return;
+  auto self = shared_from_this();
+  asio::co_spawn(ctx_.executor, [self]() { return self->place_again(); },
+                 [id = profile_.session_id](const std::exception_ptr& e) {
+                   if (!e) return;
+                   try {
+                     std::rethrow_exception(e);
+                   } catch (const std::exception& ex) {
+                     spdlog::error("session {}: placing jobs again failed: {}", id, ex.what());
+                   }
+                 });
+}
+
+asio::awaitable<void> session_actor::place_again() {
+  // In utterance order, so nodes receive them in order again.
+  std::vector<std::pair<std::uint64_t, std::string>> pending;
+  for (const auto& [id, job] : jobs_) {
+    if (job.order) pending.emplace_back(job.utterance_index, id);
+  }
+  std::sort(pending.begin(), pending.end());
+  spdlog::info("session {}: placing {} unfinished job(s) again", profile_.session_id, pending.size());
+  for (const auto& entry : pending) {
+    if (!running_) co_return;
+    auto it = jobs_.find(entry.second);
+    if (it == jobs_.end() || !it->second.order) continue;
+    jobs::job_order order = *it->second.order;
+    const jobs::dispatch_report report = co_await ctx_.jobs.dispatch(std::move(order));
+    on_dispatch_report(entry.second, report, true);
   }
 }
 

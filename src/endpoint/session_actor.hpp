@@ -74,6 +74,9 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
 
   void deliver(routing::session_delivery delivery) override;
   void send(std::string text);
+  // Redis lost its data: every job of this session still waiting for its outcome is placed again, from the order
+  // (audio included) the session keeps until that outcome.
+  void state_lost() override;
 
  private:
   struct work {  // one utterance to dispatch
@@ -92,6 +95,8 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
     std::int64_t dispatched_wall_ms = 0;
     std::string node_id;
     std::string trace_id;
+    std::vector<std::string> languages;              // for refusal texts
+    std::shared_ptr<const jobs::job_order> order;    // kept until the outcome, to place the job again
   };
   struct outbound {  // client messages of one utterance, released in order
     std::vector<std::string> texts;
@@ -108,6 +113,9 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   boost::asio::awaitable<void> dispatch_loop();
   boost::asio::awaitable<void> dispatch(work w);
   boost::asio::awaitable<void> dispatch_one(const work& w, const audience& who);
+  // What the client learns from a dispatch report (also for a job placed again after Redis lost its data).
+  void on_dispatch_report(const std::string& job_id, const jobs::dispatch_report& report, bool again);
+  boost::asio::awaitable<void> place_again();
 
   session::result_order<outbound>& order_for(const std::string& target_lang, std::uint64_t first_index);
   void resolve(const job_context& job, std::optional<outbound> out);

@@ -1,7 +1,9 @@
 #include "jobs/job_service.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -70,6 +72,8 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   auto placed = co_await state_.dispatch(request);
   if (!placed) {
     spdlog::warn("dispatch of {} failed: {}", request.job_id, placed.error().message());
+    // The session is told "not done"; if the script did run in time, abandon() makes that true.
+    if (placed.error() == state::errc::outcome_unknown) abandon_in_background(request.job_id);
     co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}};
   }
   switch (placed->status) {
@@ -187,6 +191,13 @@ asio::awaitable<void> job_service::on_node_lost(const std::string& node_id) {
   }
 }
 
+asio::awaitable<void> job_service::on_node_reconnected(const std::string& node_id,
+                                                      const std::vector<state::placed_job>& jobs) {
+  for (const auto& job : jobs) {
+    co_await fail_over(job.job_id, job.attempt, state::reassign_reason::reconnected, node_id, false);
+  }
+}
+
 asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uint32_t attempt,
                                             state::reassign_reason why, const std::string& old_node,
                                             bool cancel_old) {
@@ -224,9 +235,52 @@ asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uin
   co_await send_handed(old_node, moved->handed);
 }
 
+void job_service::abandon_in_background(const std::string& job_id) {
+  asio::co_spawn(
+      executor_, [this, id = job_id]() -> asio::awaitable<void> { co_await abandon(id); },
+      [id = job_id](const std::exception_ptr& e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::error("abandoning job {} failed: {}", id, ex.what());
+        }
+      });
+}
+
+asio::awaitable<void> job_service::abandon(std::string job_id) {
+  asio::steady_timer timer(executor_);
+  std::int64_t wait_ms = 100;
+  // Bounded: about two minutes of Redis being unreachable; the payload TTL and the deadlines bound the rest.
+  for (int tries = 0; tries < 150 && sweeping_; ++tries) {
+    auto out = co_await state_.abandon(job_id);
+    if (out) {
+      if (out->status == state::abandon_outcome::kind::abandoned) {
+        spdlog::info("job {}: dispatch reported failed, abandoned in the state (node '{}')", job_id, out->node_id);
+        if (!out->node_id.empty()) {
+          protocol::job_cancel cancel{job_id, std::nullopt, std::string("abandoned")};
+          std::string frame = protocol::to_json(protocol::node_outbound{cancel});
+          co_await router_.to_node(out->node_id, std::move(frame));
+          co_await send_handed(out->node_id, out->handed);
+        }
+      }
+      co_return;
+    }
+    timer.expires_after(std::chrono::milliseconds(wait_ms));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    wait_ms = std::min<std::int64_t>(wait_ms * 2, 1000);
+  }
+  spdlog::warn("job {}: could not be abandoned (Redis unreachable); its deadlines end it", job_id);
+}
+
 asio::awaitable<void> job_service::sweep_once() {
   auto expired = co_await state_.expire_deadlines(timing_.sweep_batch);
   if (expired) {
+    std::vector<std::string> ended;
+    for (const auto& job : *expired) {
+      if (job.what == state::expired_job::kind::backlog_timeout) ended.push_back(job.job_id);
+    }
+    co_await state_.drop_payloads(ended);  // a lost delete is covered by the payload's TTL
     for (const auto& job : *expired) {
       switch (job.what) {
         case state::expired_job::kind::backlog_timeout: {
@@ -255,9 +309,29 @@ asio::awaitable<void> job_service::sweep_once() {
   }
 }
 
+asio::awaitable<bool> job_service::check_epoch() {
+  auto seen = co_await state_.check_epoch(epoch_);
+  if (!seen) co_return false;
+  const bool lost = seen->changed;
+  epoch_ = seen->epoch;
+  if (!lost) co_return false;
+  spdlog::warn("Redis lost its data (epoch changed): re-registering this instance's nodes and sockets and placing "
+               "its sessions' unfinished jobs again");
+  if (on_state_lost) co_await on_state_lost();
+  co_return true;
+}
+
 asio::awaitable<void> job_service::run_sweeper() {
   asio::steady_timer timer(co_await asio::this_coro::executor);
+  std::int64_t since_sync_ms = 0;
   while (sweeping_) {
+    // The offset to the Redis clock (for call deadlines) is measured again every few seconds.
+    if (!state_.clock_synced() || since_sync_ms >= 5000) {
+      since_sync_ms = 0;
+      co_await state_.sync_clock();
+    }
+    since_sync_ms += timing_.deadline_scan_interval_ms;
+    co_await check_epoch();  // one small script per sweep: a Redis restarted empty is noticed within a sweep
     co_await sweep_once();
     timer.expires_after(std::chrono::milliseconds(timing_.deadline_scan_interval_ms));
     co_await timer.async_wait(asio::use_awaitable);

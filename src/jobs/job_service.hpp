@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,6 +68,9 @@ class job_service {
   boost::asio::awaitable<void> on_result(const std::string& node_id, protocol::job_result result,
                                          std::optional<std::string> unavailable_service);
   boost::asio::awaitable<void> on_node_lost(const std::string& node_id);
+  // The node registered on a fresh socket while holding `jobs` of its previous connection: each moves at once
+  // (the node itself stays eligible).
+  boost::asio::awaitable<void> on_node_reconnected(const std::string& node_id, const std::vector<state::placed_job>& jobs);
   // Jobs the state handed to a node's free slots (heartbeat, completion, failover): send each.
   boost::asio::awaitable<void> send_handed(const std::string& node_id, const std::vector<state::placed_job>& jobs);
 
@@ -74,6 +78,12 @@ class job_service {
   boost::asio::awaitable<void> sweep_once();
   boost::asio::awaitable<void> run_sweeper();
   void stop_sweeper() { sweeping_ = false; }
+
+  // Called (from the sweeper) when Redis lost its data since the last look (the epoch key changed): the app
+  // re-registers this instance's nodes and sockets and its sessions place their unfinished jobs again.
+  std::function<boost::asio::awaitable<void>()> on_state_lost;
+  // One look at the epoch; true when it changed (on_state_lost has then run).
+  boost::asio::awaitable<bool> check_epoch();
 
  private:
   // `known`: the payload when the caller has it, else nullptr (it is loaded from Redis). Coroutine parameters
@@ -83,6 +93,10 @@ class job_service {
                                     const state::job_payload* known);
   boost::asio::awaitable<void> fail_over(const std::string& job_id, std::uint32_t attempt, state::reassign_reason why,
                                          const std::string& old_node, bool cancel_old);
+  // A dispatch whose reply timed out: fail the job in the state if the script ran after all (retried while Redis
+  // is unreachable, bounded), cancel it on its node. Spawned: the session has its answer already.
+  void abandon_in_background(const std::string& job_id);
+  boost::asio::awaitable<void> abandon(std::string job_id);
   boost::asio::awaitable<void> tell_session(const std::string& session_id, routing::session_delivery delivery);
 
   boost::asio::any_io_executor executor_;
@@ -90,6 +104,7 @@ class job_service {
   routing::router& router_;
   job_timing timing_;
   bool sweeping_ = true;
+  std::string epoch_;  // the Redis epoch this instance knows ("" until first read)
 };
 
 }  // namespace lingua::jobs

@@ -68,6 +68,15 @@ asio::awaitable<void> instance_link::leave() {
   co_await state_.redis().command(std::move(drop));
 }
 
+asio::awaitable<void> instance_link::reannounce() {
+  co_await renew_presence();
+  const std::vector<std::string> nodes = local_.local_node_ids();
+  for (const auto& id : nodes) co_await own(true, id, true);
+  const std::vector<std::string> sessions = local_.local_session_ids();
+  for (const auto& id : sessions) co_await own(false, id, true);
+  // The inbox's consumer group is re-created by the inbox loop when it reads NOGROUP.
+}
+
 asio::awaitable<std::string> instance_link::owner_of(bool is_node, const std::string& id) {
   std::vector<std::string> keys{state_.keys().key(std::string("owners:") + kind_name(is_node)),
                                 state_.keys().key("instances")};

@@ -52,6 +52,8 @@ class instance_link : public remote_delivery {
   // Stops the loops; leave() then withdraws the presence and deletes the inbox (graceful shutdown).
   void stop();
   boost::asio::awaitable<void> leave();
+  // Redis lost its data: announce the instance again and record every local socket's ownership again.
+  boost::asio::awaitable<void> reannounce();
 
   const std::string& instance_id() const { return config_.instance_id; }
 

@@ -59,6 +59,14 @@ std::vector<std::string> router::local_node_ids() const {
   return ids;
 }
 
+std::vector<std::string> router::local_session_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, sink] : sessions_) {
+    if (!sink.expired()) ids.push_back(id);
+  }
+  return ids;
+}
+
 std::shared_ptr<node_sink> router::local_node(const std::string& node_id) const {
   auto it = nodes_.find(node_id);
   return it == nodes_.end() ? nullptr : it->second.lock();

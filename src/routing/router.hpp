@@ -17,6 +17,8 @@ class session_sink {
  public:
   virtual ~session_sink() = default;
   virtual void deliver(session_delivery delivery) = 0;
+  // Redis lost its data (restart without persistence): place again every job still waiting for its outcome.
+  virtual void state_lost() {}
 };
 
 class node_sink {
@@ -26,6 +28,8 @@ class node_sink {
   virtual bool send_text(std::string text) = 0;
   // This instance is shutting down: the node should take no new job here (its running ones may finish).
   virtual void drain() {}
+  // Redis lost its data: register the node again (capabilities and last runtime) so it is selectable at once.
+  virtual boost::asio::awaitable<void> restore_state() { co_return; }
 };
 
 class remote_delivery {
@@ -57,6 +61,7 @@ class router {
   std::shared_ptr<session_sink> local_session(const std::string& session_id) const;
   std::shared_ptr<node_sink> local_node(const std::string& node_id) const;
   std::vector<std::string> local_node_ids() const;
+  std::vector<std::string> local_session_ids() const;
   std::size_t local_session_count() const { return sessions_.size(); }
   std::size_t local_node_count() const { return nodes_.size(); }
 

@@ -8,6 +8,8 @@ enum class errc {
   dependency_down = 1,  // Redis unreachable or not answering in time: fail closed (SCHEDULER_DEPENDENCY_DOWN)
   script_failed,        // a script raised an error: a broken contract between C++ and Lua, logged loudly
   bad_reply,            // a script answered in a shape this code does not know
+  too_late,             // the script started after the call's deadline and did nothing (certainly not done)
+  outcome_unknown,      // no reply in time: the script may or may not have run (reconcile, never guess)
 };
 
 const std::error_category& category();

@@ -1,5 +1,6 @@
 #include "state/scheduler_state.hpp"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <stdexcept>
@@ -19,6 +20,8 @@ class state_category : public std::error_category {
       case errc::dependency_down: return "Redis is unreachable";
       case errc::script_failed: return "a state script failed";
       case errc::bad_reply: return "a state script answered in an unknown shape";
+      case errc::too_late: return "Redis ran the call after its deadline: nothing was done";
+      case errc::outcome_unknown: return "Redis did not answer in time: the outcome is unknown";
     }
     return "unknown state error";
   }
@@ -59,6 +62,7 @@ const char* reason_name(reassign_reason why) {
     case reassign_reason::node_lost: return "node_lost";
     case reassign_reason::send_failed: return "send_failed";
     case reassign_reason::node_error: return "node_error";
+    case reassign_reason::reconnected: return "reconnected";
   }
   return "node_error";
 }
@@ -122,6 +126,8 @@ net::awaitable<result<redis::reply>> scheduler_state::run(const char* name, std:
   std::vector<std::string> keys = keys_.fixed();
   for (auto& k : extra_keys) keys.push_back(std::move(k));
   redis::result r = co_await script(name).call(redis_, keys, args);
+  // A timed-out call may still run (Redis paused, the command queued): unknown, unless its deadline refuses it.
+  if (r.ec == redis::make_error_code(redis::errc::timeout)) co_return make_error_code(errc::outcome_unknown);
   if (r.ec) co_return make_error_code(errc::dependency_down);
   if (r.value.is_error()) {
     // Redis answering LOADING/BUSY/MASTERDOWN is as good as down for us; anything else is a broken contract.
@@ -132,6 +138,7 @@ net::awaitable<result<redis::reply>> scheduler_state::run(const char* name, std:
     co_return make_error_code(errc::script_failed);
   }
   if (!r.value.is_array()) co_return make_error_code(errc::bad_reply);
+  if (r.value.size() == 1 && r.value[0].str() == "late") co_return make_error_code(errc::too_late);
   co_return std::move(r.value);
 }
 
@@ -158,7 +165,7 @@ net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::
   std::vector<std::string> keys = strings();
   std::vector<std::string> args = strings(selection_json(), node_id, state.dump(),
                                 capabilities_json,
-                                std::to_string(config_.backlog_scan));
+                                std::to_string(config_.backlog_scan), deadline_arg());
     auto r = co_await run("heartbeat", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   heartbeat_outcome out;
@@ -171,8 +178,9 @@ net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::
 net::awaitable<result<dispatch_outcome>> scheduler_state::dispatch(const dispatch_request& request) {
   std::vector<std::string> keys = strings(keys_.job_payload(request.job_id), keys_.job_key(request.job_key));
   std::vector<std::string> args = strings(selection_json(), request.job_id, job_state_json(request.requirements),
-                                request.spec_json, request.audio, std::to_string(config_.job_retention_ms),
-                                std::to_string(config_.idempotency_ms), std::to_string(config_.backlog_max_wait_ms));
+                                request.spec_json, request.audio, std::to_string(payload_ttl_ms(request.requirements)),
+                                std::to_string(config_.idempotency_ms), std::to_string(config_.backlog_max_wait_ms),
+                                deadline_arg());
     auto r = co_await run("dispatch_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   dispatch_outcome out;
@@ -220,7 +228,7 @@ net::awaitable<result<ack_outcome>> scheduler_state::ack(const std::string& job_
 net::awaitable<result<complete_outcome>> scheduler_state::complete(const std::string& job_id,
                                                                    const std::string& node_id, std::uint32_t attempt,
                                                                    completion how, const std::string& reason) {
-  std::vector<std::string> keys = strings();
+  std::vector<std::string> keys = strings(keys_.job_payload(job_id));
   std::vector<std::string> args = strings(selection_json(), job_id, node_id, std::to_string(attempt), completion_name(how),
                                 reason, std::to_string(config_.job_retention_ms),
                                 std::to_string(config_.backlog_scan));
@@ -247,10 +255,11 @@ net::awaitable<result<complete_outcome>> scheduler_state::complete(const std::st
 net::awaitable<result<reassign_outcome>> scheduler_state::reassign(const std::string& job_id,
                                                                    std::uint32_t expected_attempt,
                                                                    reassign_reason why) {
-  std::vector<std::string> keys = strings();
+  std::vector<std::string> keys = strings(keys_.job_payload(job_id));
   std::vector<std::string> args = strings(selection_json(), job_id, std::to_string(expected_attempt), reason_name(why),
                                 std::to_string(config_.max_attempts), std::to_string(config_.job_retention_ms),
-                                std::to_string(config_.backlog_max_wait_ms), std::to_string(config_.backlog_scan));
+                                std::to_string(config_.backlog_max_wait_ms), std::to_string(config_.backlog_scan),
+                                deadline_arg());
     auto r = co_await run("reassign_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   const std::string& kind = text_at(*r, 0);
@@ -332,6 +341,94 @@ net::awaitable<result<std::optional<job_payload>>> scheduler_state::load_job(con
   if (!r.value.is_array() || r.value.size() != 2) co_return make_error_code(errc::bad_reply);
   if (r.value[0].is_nil()) co_return std::optional<job_payload>{};
   co_return std::optional<job_payload>{job_payload{r.value[0].str(), r.value[1].str()}};
+}
+
+// ---- faults: deadlines on the Redis clock, abandoning, payload clean-up, epoch -----------------------------------
+
+namespace {
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+net::awaitable<bool> scheduler_state::sync_clock() {
+  const std::int64_t sent = wall_ms();
+  std::vector<std::string> command = strings("TIME");
+  redis::result r = co_await redis_.command(std::move(command));
+  const std::int64_t received = wall_ms();
+  if (r.ec || !r.value.is_array() || r.value.size() != 2) co_return false;
+  const std::int64_t seconds = std::stoll(r.value[0].str());
+  const std::int64_t micros = std::stoll(r.value[1].str());
+  const std::int64_t redis_ms = seconds * 1000 + micros / 1000;
+  clock_offset_ms_ = redis_ms - (sent + received) / 2;
+  clock_error_ms_ = (received - sent) / 2 + 1;
+  co_return true;
+}
+
+std::string scheduler_state::deadline_arg() const {
+  if (!clock_offset_ms_) return "0";  // never measured: no deadline rather than a wrong one
+  const std::int64_t timeout = redis_.options().command_timeout.count();
+  // The script must start before this caller's timeout fires, measured on the Redis clock and allowing for the
+  // uncertainty of the offset and a guard for the reply's way back.
+  const std::int64_t guard = 20 + timeout / 20;
+  return std::to_string(wall_ms() + *clock_offset_ms_ - clock_error_ms_ + timeout - guard);
+}
+
+std::int64_t scheduler_state::payload_ttl_ms(const job_requirements& req) const {
+  // Every attempt may wait in the backlog, for its ack, run, and be claimed once more: a bound on the job's life.
+  const std::int64_t per_attempt =
+      config_.backlog_max_wait_ms + req.ack_timeout_ms + req.run_timeout_ms + 2 * config_.claim_lease_ms;
+  return static_cast<std::int64_t>(config_.max_attempts + 1) * per_attempt + 60000;
+}
+
+net::awaitable<result<abandon_outcome>> scheduler_state::abandon(const std::string& job_id) {
+  std::vector<std::string> keys = strings(keys_.job_payload(job_id));
+  std::vector<std::string> args =
+      strings(selection_json(), job_id, std::to_string(config_.job_retention_ms), std::to_string(config_.backlog_scan));
+  auto r = co_await run("abandon_job", std::move(keys), std::move(args));
+  if (!r) co_return r.error();
+  abandon_outcome out;
+  const std::string& kind = text_at(*r, 0);
+  if (kind == "abandoned") {
+    out.status = abandon_outcome::kind::abandoned;
+    out.node_id = text_at(*r, 1);
+    out.attempt = attempt_at(*r, 2);
+    out.handed = placed_from(*r, 3);
+  } else if (kind == "ended") {
+    out.status = abandon_outcome::kind::ended;
+  }
+  co_return out;
+}
+
+net::awaitable<bool> scheduler_state::drop_payloads(const std::vector<std::string>& job_ids) {
+  if (job_ids.empty()) co_return true;
+  std::vector<std::string> command = strings("DEL");
+  for (const auto& id : job_ids) command.push_back(keys_.job_payload(id));
+  redis::result r = co_await redis_.command(std::move(command));
+  co_return !r.ec;
+}
+
+net::awaitable<result<epoch_check>> scheduler_state::check_epoch(const std::string& known) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const std::string fresh = std::to_string(rng());
+  std::vector<std::string> keys = strings(keys_.key("epoch"));
+  std::vector<std::string> args = strings(known, fresh);
+  redis::result r = co_await script("check_epoch").call(redis_, keys, args);
+  if (r.ec || !r.value.is_array() || r.value.size() != 2) co_return make_error_code(errc::dependency_down);
+  epoch_check out;
+  const std::string& kind = r.value[0].str();
+  out.epoch = r.value[1].str();
+  out.changed = kind == "changed";
+  co_return out;
+}
+
+net::awaitable<result<std::vector<placed_job>>> scheduler_state::node_jobs(const std::string& node_id) {
+  std::vector<std::string> keys = strings();
+  std::vector<std::string> args = strings(node_id);
+  auto r = co_await run("node_jobs", std::move(keys), std::move(args));
+  if (!r) co_return r.error();
+  co_return placed_from(*r, 0);
 }
 
 }  // namespace lingua::state

@@ -107,7 +107,8 @@ struct complete_outcome {
   std::vector<placed_job> handed;  // waiting jobs given to the freed slot (same node): send them
 };
 
-enum class reassign_reason { ack_timeout, run_timeout, node_lost, send_failed, node_error };
+// reconnected: the node registered on a fresh socket; its old connection's jobs move, the node is not excluded.
+enum class reassign_reason { ack_timeout, run_timeout, node_lost, send_failed, node_error, reconnected };
 
 struct reassign_outcome {
   enum class kind { assigned, queued, failed, stale, unknown };
@@ -148,6 +149,19 @@ struct job_payload {
   std::string audio;
 };
 
+struct abandon_outcome {
+  enum class kind { abandoned, ended, unknown };
+  kind status = kind::unknown;
+  std::string node_id;             // abandoned: the node that held it ("" when it was waiting); cancel it there
+  std::uint32_t attempt = 0;
+  std::vector<placed_job> handed;  // waiting jobs given to that node's released slot: send them
+};
+
+struct epoch_check {
+  std::string epoch;     // the current epoch: remember it
+  bool changed = false;  // Redis lost its data since `known` was read (restart without persistence)
+};
+
 class scheduler_state {
  public:
   scheduler_state(redis::client& redis, state_config config);
@@ -181,8 +195,24 @@ class scheduler_state {
   // The stored spec and audio of a job (for failover and backlog hand-off); nullopt once retention is over.
   boost::asio::awaitable<result<std::optional<job_payload>>> load_job(const std::string& job_id);
 
+  // Faults. Calls whose failure the scheduler reports (dispatch, reassign, heartbeat) carry a deadline on the Redis
+  // clock; sync_clock() measures the offset to that clock (until it has, no deadline is sent). A call without a
+  // reply in time fails with errc::outcome_unknown; one refused by its deadline with errc::too_late.
+  boost::asio::awaitable<bool> sync_clock();
+  bool clock_synced() const { return clock_offset_ms_.has_value(); }
+  // Makes "not dispatched" true for a dispatch whose reply timed out: fails the job if it exists and runs.
+  boost::asio::awaitable<result<abandon_outcome>> abandon(const std::string& job_id);
+  // Deletes the payloads of jobs that ended in a batch script (backlog timeouts of expire_deadlines).
+  boost::asio::awaitable<bool> drop_payloads(const std::vector<std::string>& job_ids);
+  // Compares the epoch key with the one this instance knows ("" at start); writes one when missing.
+  boost::asio::awaitable<result<epoch_check>> check_epoch(const std::string& known);
+  // The jobs whose current attempt is on the node (a node registering on a fresh socket: fail them over).
+  boost::asio::awaitable<result<std::vector<placed_job>>> node_jobs(const std::string& node_id);
+
  private:
   std::string selection_json() const;
+  std::string deadline_arg() const;
+  std::int64_t payload_ttl_ms(const job_requirements& req) const;
   boost::asio::awaitable<result<redis::reply>> run(const char* name, std::vector<std::string> extra_keys,
                                                    std::vector<std::string> args);
 
@@ -190,6 +220,8 @@ class scheduler_state {
   state_config config_;
   state_keys keys_;
   std::vector<redis::script> scripts_;
+  std::optional<std::int64_t> clock_offset_ms_;  // Redis clock minus this host's, ms
+  std::int64_t clock_error_ms_ = 0;
 };
 
 }  // namespace lingua::state
