@@ -298,10 +298,10 @@ asio::awaitable<void> session_actor::dispatch_one(const work& w, const audience&
   order_for(who.target_lang, w.index).expect(w.index, job.created_ms);
 
   const jobs::dispatch_report report = co_await ctx_.jobs.dispatch(std::move(order));
-  on_dispatch_report(job_id, report, false);
+  on_dispatch_report(job_id, report);
 }
 
-void session_actor::on_dispatch_report(const std::string& job_id, const jobs::dispatch_report& report, bool again) {
+void session_actor::on_dispatch_report(const std::string& job_id, const jobs::dispatch_report& report) {
   auto it = jobs_.find(job_id);
   if (it == jobs_.end()) return;  // its outcome reached the client already
   const job_context job = it->second;
@@ -313,7 +313,7 @@ void session_actor::on_dispatch_report(const std::string& job_id, const jobs::di
       break;
     case jobs::dispatch_report::kind::duplicate:
       // The earlier job with the same key carries on and reports under its own id (placed again: it is this one).
-      if (!again) jobs_.erase(job_id);
+      if (report.existing_job_id != job_id) jobs_.erase(job_id);
       break;
     case jobs::dispatch_report::kind::refused:
       jobs_.erase(job_id);
@@ -356,7 +356,7 @@ asio::awaitable<void> session_actor::place_again() {
     if (it == jobs_.end() || !it->second.order) continue;
     jobs::job_order order = *it->second.order;
     const jobs::dispatch_report report = co_await ctx_.jobs.dispatch(std::move(order));
-    on_dispatch_report(entry.second, report, true);
+    on_dispatch_report(entry.second, report);
   }
 }
 

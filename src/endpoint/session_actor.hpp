@@ -114,7 +114,7 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   boost::asio::awaitable<void> dispatch(work w);
   boost::asio::awaitable<void> dispatch_one(const work& w, const audience& who);
   // What the client learns from a dispatch report (also for a job placed again after Redis lost its data).
-  void on_dispatch_report(const std::string& job_id, const jobs::dispatch_report& report, bool again);
+  void on_dispatch_report(const std::string& job_id, const jobs::dispatch_report& report);
   boost::asio::awaitable<void> place_again();
 
   session::result_order<outbound>& order_for(const std::string& target_lang, std::uint64_t first_index);

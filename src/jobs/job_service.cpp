@@ -70,11 +70,17 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   request.audio = std::move(order.audio);
 
   auto placed = co_await state_.dispatch(request);
+  if (placed && placed->status == state::dispatch_outcome::kind::rejected) {
+    // No node at all may mean Redis just came back empty and nobody re-registered yet: look at the epoch (rare
+    // path, one small script) and, if it changed, try again once after this instance restored its state.
+    const bool lost = co_await check_epoch();
+    if (lost) placed = co_await state_.dispatch(request);
+  }
   if (!placed) {
     spdlog::warn("dispatch of {} failed: {}", request.job_id, placed.error().message());
     // The session is told "not done"; if the script did run in time, abandon() makes that true.
     if (placed.error() == state::errc::outcome_unknown) abandon_in_background(request.job_id);
-    co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}};
+    co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}};
   }
   switch (placed->status) {
     case state::dispatch_outcome::kind::assigned:
@@ -82,13 +88,13 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
       const state::job_payload payload{std::move(request.spec_json), std::move(request.audio)};
       co_await send(placed->job_id, placed->node_id, placed->attempt, &payload);
     }
-      co_return dispatch_report{dispatch_report::kind::sent, placed->node_id, placed->attempt, {}};
+      co_return dispatch_report{dispatch_report::kind::sent, placed->node_id, placed->attempt, {}, {}};
     case state::dispatch_outcome::kind::queued:
-      co_return dispatch_report{dispatch_report::kind::queued, {}, 0, {}};
+      co_return dispatch_report{dispatch_report::kind::queued, {}, 0, {}, {}};
     case state::dispatch_outcome::kind::existing:
-      co_return dispatch_report{dispatch_report::kind::duplicate, placed->node_id, placed->attempt, {}};
+      co_return dispatch_report{dispatch_report::kind::duplicate, placed->node_id, placed->attempt, {}, placed->job_id};
     case state::dispatch_outcome::kind::rejected:
-      co_return dispatch_report{dispatch_report::kind::refused, {}, 0, placed->reason};
+      co_return dispatch_report{dispatch_report::kind::refused, {}, 0, placed->reason, {}};
   }
   co_return dispatch_report{};
 }
@@ -312,7 +318,8 @@ asio::awaitable<void> job_service::sweep_once() {
 asio::awaitable<bool> job_service::check_epoch() {
   auto seen = co_await state_.check_epoch(epoch_);
   if (!seen) co_return false;
-  const bool lost = seen->changed;
+  // A concurrent look (sweeper and a dispatch) may have taken the news already: only one restores the state.
+  const bool lost = seen->changed && seen->epoch != epoch_;
   epoch_ = seen->epoch;
   if (!lost) co_return false;
   spdlog::warn("Redis lost its data (epoch changed): re-registering this instance's nodes and sockets and placing "

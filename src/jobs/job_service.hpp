@@ -48,6 +48,7 @@ struct dispatch_report {
   std::string node_id;
   std::uint32_t attempt = 0;
   std::string reason;  // refused: the selection reason (NO_POOL, MISSING_SERVICE, ...)
+  std::string existing_job_id;  // duplicate: the job that carries this key (the same id when placed again)
 };
 
 class job_service {
