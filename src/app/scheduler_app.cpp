@@ -179,8 +179,8 @@ int scheduler_app::run() {
       .window = std::chrono::milliseconds(config_.log.peer_window_ms),
   });
   // Every socket is a descriptor: the connection caps are derived from this limit (net/admission.hpp).
-  const net::fd_limit fds = net::raise_fd_limit();
-  spdlog::info("open files limit: {} (hard {}{})", fds.soft, fds.hard, fds.raised ? ", raised to it" : "");
+  const net::fd_limit fds = net::raise_fd_limit(config_.server.max_open_files);
+  spdlog::info("open files limit: {} (hard {}{})", fds.soft, fds.hard, fds.raised ? ", set at start" : "");
 
   // The embedded Redis is started before the loop runs (a short blocking wait, at start-up only).
   std::optional<redis::embedded_server> embedded;

@@ -174,6 +174,8 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(server, rate_limit_close_after_ms,
                           "A peer held back by the message rate limit this long without a break is closed, ms; "
                           "0 = never"),
+      LINGUA_CONFIG_FIELD(server, max_open_files,
+                          "Open-files limit (RLIMIT_NOFILE) set at start, the caps derive from it; 0 = the hard limit"),
 
       LINGUA_CONFIG_FIELD(redis, url,
                           "Redis address, redis://host:port or unix:///path; empty starts an embedded redis-server",

@@ -26,6 +26,7 @@ struct server_section {
   std::int64_t idle_timeout_ms = 60000;            // a WebSocket silent this long (pings unanswered) is closed, ms
   std::int64_t http_request_timeout_ms = 10000;    // time to send one HTTP request (or the upgrade), ms
   std::int64_t rate_limit_close_after_ms = 60000;  // a peer held back by the rate limit this long is closed, ms
+  std::size_t max_open_files = 0;                  // RLIMIT_NOFILE set at start; 0: the hard limit
 
   bool operator==(const server_section&) const = default;
 };

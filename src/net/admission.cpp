@@ -17,8 +17,8 @@ admission_limits effective_limits(std::size_t max_connections, std::size_t max_p
   return admission_limits{.max_sockets = sockets, .max_websockets = websockets, .max_per_address = max_per_address};
 }
 
-admission::verdict admission::admit_socket(const std::string& address) {
-  if (limits_.max_sockets != 0 && sockets_ >= limits_.max_sockets) return verdict::server_full;
+admission::verdict admission::admit_socket(const std::string& address, bool ignore_socket_cap) {
+  if (!ignore_socket_cap && limits_.max_sockets != 0 && sockets_ >= limits_.max_sockets) return verdict::server_full;
   std::size_t& mine = per_address_[address];
   if (limits_.max_per_address != 0 && mine >= limits_.max_per_address) return verdict::address_full;
   ++mine;

@@ -32,8 +32,12 @@ class admission {
 
   explicit admission(admission_limits limits) : limits_(limits) {}
 
+  // Passed when the caller has just closed another socket to make room: the socket cap is not checked (the count
+  // is over it until that socket's release, the descriptors are not).
+  static constexpr bool beyond_socket_cap = true;
+
   // A freshly accepted socket from `address`; counted only when admitted.
-  verdict admit_socket(const std::string& address);
+  verdict admit_socket(const std::string& address, bool ignore_socket_cap = false);
   void release_socket(const std::string& address);
   // An upgrade of a socket already counted; counted only when true.
   bool admit_websocket();

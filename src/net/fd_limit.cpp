@@ -20,13 +20,17 @@ fd_limit current_fd_limit() noexcept {
   return fd_limit{.soft = as_size(limit.rlim_cur), .hard = as_size(limit.rlim_max), .raised = false};
 }
 
-fd_limit raise_fd_limit() noexcept {
+fd_limit raise_fd_limit(std::size_t wanted) noexcept {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return current_fd_limit();
-  if (limit.rlim_cur != limit.rlim_max) {
-    rlimit wanted = limit;
-    wanted.rlim_cur = limit.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &wanted) == 0) {
+  rlim_t target = limit.rlim_max;
+  if (wanted != 0 && (limit.rlim_max == RLIM_INFINITY || static_cast<rlim_t>(wanted) < limit.rlim_max)) {
+    target = static_cast<rlim_t>(wanted);
+  }
+  if (limit.rlim_cur != target) {
+    rlimit next = limit;
+    next.rlim_cur = target;
+    if (setrlimit(RLIMIT_NOFILE, &next) == 0) {
       fd_limit out = current_fd_limit();
       out.raised = true;
       return out;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -106,6 +107,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   struct http_peer {
     beast::tcp_stream* stream = nullptr;
     bool idle = true;
+    bool evicted = false;  // closed to make room (evict_idle_http_peer)
   };
 
   impl(asio::any_io_executor ex, server_config cfg)
@@ -133,6 +135,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
   asio::awaitable<void> accept_loop();
   bool shed_one_connection();
+  bool evict_idle_http_peer();
   asio::awaitable<void> http_session(tcp::socket socket, peer_address peer);
   asio::awaitable<http_response> respond(const http_request& request);
   void open_websocket(beast::tcp_stream& stream, detail::upgrade_request request, http_request summary,
@@ -151,7 +154,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
   std::unordered_map<std::string, http_handler> get_routes;
   std::unordered_map<std::string, websocket_endpoint> websocket_routes;
-  std::unordered_map<std::uint64_t, http_peer> http_peers;
+  std::map<std::uint64_t, http_peer> http_peers;  // oldest first (ids increase): evict_idle_http_peer()
   std::unordered_map<std::uint64_t, std::shared_ptr<detail::websocket_connection>> connections;
   std::uint64_t next_http_peer = 1;
   std::uint64_t next_connection = 1;
@@ -172,7 +175,12 @@ asio::awaitable<void> server::impl::accept_loop() {
       continue;
     }
     peer_address peer = address_of(socket);
-    const admission::verdict verdict = caps.admit_socket(peer.address);
+    admission::verdict verdict = caps.admit_socket(peer.address);
+    // At the socket cap a new socket takes the place of the oldest one waiting for a request, so that a flood of
+    // silent sockets from many addresses cannot keep /health and new clients out.
+    if (verdict == admission::verdict::server_full && evict_idle_http_peer()) {
+      verdict = caps.admit_socket(peer.address, admission::beyond_socket_cap);
+    }
     if (verdict != admission::verdict::admitted) {
       peer_log::warn(peer.endpoint, peer_log::peer_event::refused_connection, "net: {} refused: {} ({} sockets open)",
                      peer.endpoint,
@@ -196,6 +204,18 @@ asio::awaitable<void> server::impl::accept_loop() {
   }
 }
 
+bool server::impl::evict_idle_http_peer() {
+  for (auto& [id, peer] : http_peers) {
+    if (!peer.idle || peer.evicted) continue;
+    peer.evicted = true;
+    peer.stream->close();  // the descriptor is free now; the session ends and releases its count right after
+    peer_log::info("listener", peer_log::peer_event::refused_connection,
+                   "net: at the socket cap, the oldest socket waiting for a request was closed for a new one");
+    return true;
+  }
+  return false;
+}
+
 bool server::impl::shed_one_connection() {
   spare.release();
   error_code ec;
@@ -214,7 +234,7 @@ asio::awaitable<void> server::impl::http_session(tcp::socket socket, peer_addres
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   const std::uint64_t peer_id = next_http_peer++;
-  http_peers.emplace(peer_id, http_peer{&stream, true});
+  http_peers.emplace(peer_id, http_peer{&stream, true, false});
   // The socket counts against the caps until it closes here, or until the websocket it became finishes.
   struct unregister {
     impl& owner;

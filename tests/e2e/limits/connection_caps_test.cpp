@@ -1,6 +1,9 @@
 // Connection caps and deadlines of the real binary over real sockets: a flood of silent sockets from one address,
 // the global websocket cap, and the deadlines for a socket's first request, first message and silence.
+#include <sys/resource.h>
+
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -65,6 +68,30 @@ TEST_F(connection_caps, over_the_websocket_cap_an_upgrade_gets_503_and_health_st
     if (!upgraded) std::this_thread::sleep_for(50ms);
   }
   EXPECT_TRUE(upgraded);
+}
+
+TEST_F(connection_caps, silent_sockets_from_many_addresses_filling_every_descriptor_do_not_lock_out_health) {
+  // The original lock-out: more silent sockets than descriptors. Here 300 from 10 addresses (each within its
+  // per-address cap) against a scheduler limited to 256 open files.
+  rlimit own{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &own), 0);
+  if (own.rlim_cur < 1024 && own.rlim_max >= 1024) {
+    own.rlim_cur = 1024;
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &own), 0);
+  }
+  auto& scheduler = start_scheduler({"--server.max_open_files=256"});
+  std::vector<std::unique_ptr<raw_socket>> silent;
+  for (int i = 0; i < 300; ++i) {
+    silent.push_back(std::make_unique<raw_socket>("127.0.1." + std::to_string(1 + i % 10), scheduler.port()));
+  }
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(http_get("127.0.0.1", scheduler.port(), "/health").status, 200U) << "round " << round;
+  }
+  fake_session session;
+  session.connect(scheduler.port());
+  session.send({{"type", "client_heartbeat"}, {"session_id", session.id()}, {"timestamp", 1}});
+  EXPECT_TRUE(session.next("server_heartbeat"));
+  EXPECT_NE(scheduler.log().find("open files limit: 256"), std::string::npos);
 }
 
 TEST_F(connection_caps, a_socket_that_sends_no_http_request_is_closed_after_the_request_deadline) {

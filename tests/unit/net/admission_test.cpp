@@ -55,5 +55,16 @@ TEST(admission, the_caps_stay_below_the_descriptor_limit_with_room_for_plain_htt
   EXPECT_GT(large.max_sockets, large.max_websockets);
 }
 
+TEST(admission, a_socket_taking_an_evicted_ones_place_passes_the_socket_cap_but_not_the_address_cap) {
+  admission caps({.max_sockets = 1, .max_websockets = 1, .max_per_address = 1});
+  EXPECT_EQ(caps.admit_socket("a"), admission::verdict::admitted);
+  EXPECT_EQ(caps.admit_socket("b"), admission::verdict::server_full);
+  EXPECT_EQ(caps.admit_socket("b", admission::beyond_socket_cap), admission::verdict::admitted);
+  EXPECT_EQ(caps.admit_socket("b", admission::beyond_socket_cap), admission::verdict::address_full);
+  caps.release_socket("a");
+  caps.release_socket("b");
+  EXPECT_EQ(caps.sockets(), 0U);
+}
+
 }  // namespace
 }  // namespace lingua::net
