@@ -154,9 +154,11 @@ asio::awaitable<void> websocket_connection::read_loop() {
       }
     } while (!ws_.is_message_done());
 
-    if (ws_.got_binary() || close_requested_) continue;
+    if (close_requested_) continue;
+    // Every message costs a token, binary ones too (they are ignored, but a flood of them is still paced).
     const bool took = co_await take_token();
     if (!took) continue;  // closing: what is left is read and skipped until the close completes
+    if (ws_.got_binary()) continue;
     if (oversized) {
       handler_->on_rejected(*this, rejection::oversized_frame);
       continue;

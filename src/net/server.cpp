@@ -41,7 +41,8 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-// The peer's address ("10.0.0.1", "::1"; "?" when unknown) and "ip:port" for logs.
+// Who a socket counts against for the per-address cap ("10.0.0.1"; an IPv6 peer by its /64, since one host
+// usually holds a whole /64; "?" when unknown), and "ip:port" for logs.
 struct peer_address {
   std::string address;
   std::string endpoint;
@@ -57,6 +58,11 @@ peer_address address_of(const tcp::socket& socket) {
   }
   std::string text = address.to_string();
   std::string endpoint = (address.is_v6() ? "[" + text + "]" : text) + ":" + std::to_string(ep.port());
+  if (address.is_v6() && !address.is_loopback()) {
+    auto bytes = address.to_v6().to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), static_cast<unsigned char>(0));
+    text = asio::ip::address_v6(bytes).to_string() + "/64";
+  }
   return peer_address{std::move(text), std::move(endpoint)};
 }
 
