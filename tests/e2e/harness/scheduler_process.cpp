@@ -22,7 +22,10 @@ namespace lingua::test {
 std::vector<std::string> fast_test_flags() {
   return {"--segmentation.pause_ms=400",         "--segmentation.hangover_auto_ms=20",
           "--segmentation.hangover_manual_ms=20", "--jobs.deadline_scan_interval_ms=50",
-          "--segmentation.result_gap_wait_ms=1500", "--log-level=debug"};
+          "--segmentation.result_gap_wait_ms=1500", "--log-level=debug",
+          // Every test peer comes from 127.0.0.1: the public default of 64 sockets per address is for the internet.
+          // A test of the cap passes its own value later (the last flag wins).
+          "--server.max_connections_per_address=4096"};
 }
 
 scheduler_process::scheduler_process(std::string redis_address, std::vector<std::string> extra_args,
