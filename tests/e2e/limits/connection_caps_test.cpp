@@ -21,8 +21,13 @@ TEST_F(connection_caps, silent_sockets_from_one_address_hit_its_cap_while_others
   std::vector<std::unique_ptr<raw_socket>> silent;
   for (int i = 0; i < 40; ++i) silent.push_back(std::make_unique<raw_socket>("127.0.0.2", scheduler.port()));
 
+  // The server accepts them in its own time: poll (bounded) until the 24 over the cap have been closed.
   int turned_away = 0;
-  for (auto& s : silent) turned_away += s->closed_by_server(50ms) ? 1 : 0;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (turned_away < 40 - 16 && std::chrono::steady_clock::now() < deadline) {
+    turned_away = 0;
+    for (auto& s : silent) turned_away += s->closed_by_server(5ms) ? 1 : 0;
+  }
   EXPECT_EQ(turned_away, 40 - 16);
 
   // Another address is not affected: a session starts and the health check answers.
@@ -104,7 +109,7 @@ TEST_F(connection_caps, a_socket_that_sends_no_http_request_is_closed_after_the_
 }
 
 TEST_F(connection_caps, a_socket_that_never_introduces_itself_is_closed_after_the_first_message_deadline) {
-  auto& scheduler = start_scheduler({"--server.first_message_timeout_ms=500"});
+  auto& scheduler = start_scheduler({"--server.first_message_timeout_ms=1000"});
   ws_client session_socket;
   session_socket.connect("127.0.0.1", scheduler.port(), "/ws/session");
   ws_client node_socket;
@@ -114,7 +119,7 @@ TEST_F(connection_caps, a_socket_that_never_introduces_itself_is_closed_after_th
 
   ASSERT_TRUE(session_socket.wait_closed(3s));
   EXPECT_EQ(session_socket.close_code(), 1008);
-  EXPECT_EQ(session_socket.close_reason(), "no session_init within 500 ms");
+  EXPECT_EQ(session_socket.close_reason(), "no session_init within 1 s");
   ASSERT_TRUE(node_socket.wait_closed(3s));
   EXPECT_EQ(node_socket.close_code(), 1008);
   EXPECT_TRUE(node_socket.close_reason().starts_with("no node_register within")) << node_socket.close_reason();
