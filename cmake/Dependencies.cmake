@@ -13,3 +13,16 @@ endif()
 if(LINGUA_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+# The reference node's engines (src/node).
+pkg_check_modules(OPUS REQUIRED IMPORTED_TARGET opus)
+# Debian's pocketsphinx.pc names /usr/include/sphinxbase, which libsphinxbase-dev does not ship (its headers are in
+# the multiarch directory): keep only the include directories that exist.
+pkg_check_modules(POCKETSPHINX REQUIRED pocketsphinx)
+add_library(lingua_pocketsphinx INTERFACE)
+foreach(dir IN LISTS POCKETSPHINX_INCLUDE_DIRS)
+  if(EXISTS "${dir}")
+    target_include_directories(lingua_pocketsphinx SYSTEM INTERFACE "${dir}")
+  endif()
+endforeach()
+target_link_libraries(lingua_pocketsphinx INTERFACE ${POCKETSPHINX_LINK_LIBRARIES})
+pkg_check_modules(ESPEAK_NG REQUIRED IMPORTED_TARGET espeak-ng)

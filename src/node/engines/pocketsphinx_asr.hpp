@@ -1,0 +1,37 @@
+#pragma once
+// Speech recognition with CMU PocketSphinx (Debian's libpocketsphinx, the 5prealpha API) and the acoustic model,
+// language model and dictionary of each installed language under `model_dir` (pocketsphinx-en-us installs
+// en-us/, en-us.lm.bin and cmudict-en-us.dict). Each utterance is decoded as a whole (full_utt): a fresh decoder
+// fed streamed audio decodes its first utterance badly.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "node/engines/engine.hpp"
+
+namespace lingua::node {
+
+inline constexpr const char* default_pocketsphinx_model_dir = "/usr/share/pocketsphinx/model";
+
+// The languages installed under `model_dir`: two-letter code → model directory name ("en" → "en-us").
+std::map<std::string, std::string> pocketsphinx_models(const std::string& model_dir);
+
+class pocketsphinx_asr final : public asr_engine {
+ public:
+  // Loads one decoder per installed language (throws engine_error when none loads).
+  explicit pocketsphinx_asr(std::string model_dir = default_pocketsphinx_model_dir);
+  ~pocketsphinx_asr() override;
+  pocketsphinx_asr(const pocketsphinx_asr&) = delete;
+  pocketsphinx_asr& operator=(const pocketsphinx_asr&) = delete;
+
+  std::string name() const override { return "pocketsphinx"; }
+  std::vector<std::string> languages() const override;
+  std::string recognise(const pcm16& audio, const std::string& language) override;
+
+ private:
+  struct decoder;
+  std::map<std::string, std::unique_ptr<decoder>> decoders_;
+};
+
+}  // namespace lingua::node
