@@ -1,0 +1,140 @@
+// lingua-node: the reference compute node. Loads the engines installed on this machine (PocketSphinx, Apertium,
+// espeak-ng; see docs/node.md), connects to a scheduler and serves jobs until SIGINT/SIGTERM.
+//
+//   lingua-node --scheduler ws://127.0.0.1:5010/ws/node --token T
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "node/capabilities.hpp"
+#include "node/engines/apertium_mt.hpp"
+#include "node/engines/espeak_tts.hpp"
+#include "node/engines/pocketsphinx_asr.hpp"
+#include "node/node_client.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace lingua::node;
+
+struct engine_paths {
+  std::string pocketsphinx_models = default_pocketsphinx_model_dir;
+  std::string apertium_modes = default_apertium_modes_dir;
+};
+
+// One worker's engines; an engine that cannot load is left out (its service is reported not ready).
+engine_set load_engines(const engine_paths& paths, bool log) {
+  engine_set e;
+  try {
+    e.asr = std::make_unique<pocketsphinx_asr>(paths.pocketsphinx_models);
+  } catch (const std::exception& ex) {
+    if (log) spdlog::warn("ASR not available: {}", ex.what());
+  }
+  auto mt = std::make_unique<apertium_mt>(paths.apertium_modes);
+  if (!mt->pairs().empty()) {
+    e.mt = std::move(mt);
+  } else if (log) {
+    spdlog::warn("MT not available: no Apertium pair under {}", paths.apertium_modes);
+  }
+  try {
+    e.tts = std::make_unique<espeak_tts>();
+  } catch (const std::exception& ex) {
+    if (log) spdlog::warn("TTS not available: {}", ex.what());
+  }
+  return e;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lingua-node: a Lingua compute node with engines from Debian (PocketSphinx, Apertium, espeak-ng)"};
+  std::string url = "ws://127.0.0.1:5010/ws/node";
+  std::string token;
+  std::string node_id;
+  unsigned workers = std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
+  long heartbeat_ms = 5000;
+  std::string log_level = "info";
+  bool print_capabilities = false;
+  std::string cpu_scope = "machine";
+  engine_paths paths;
+  app.add_option("--scheduler", url, "The scheduler's node endpoint, ws://host:port/ws/node")->capture_default_str();
+  app.add_option("--token", token, "Node token (sent as Authorization: Bearer and ?token=)")
+      ->envname("LINGUA_NODE_TOKEN");
+  app.add_option("--node-id", node_id, "Node id to register with (default: the scheduler assigns one)");
+  app.add_option("--workers", workers, "Jobs run at once (= max_concurrent_jobs)")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
+  app.add_option("--heartbeat-interval-ms", heartbeat_ms, "Heartbeat period")
+      ->check(CLI::Range(100L, 600000L))
+      ->capture_default_str();
+  app.add_option("--pocketsphinx-models", paths.pocketsphinx_models, "PocketSphinx model directory")
+      ->capture_default_str();
+  app.add_option("--apertium-modes", paths.apertium_modes, "Apertium modes directory")->capture_default_str();
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
+  app.add_option("--report-cpu", cpu_scope,
+                 "Heartbeat CPU: machine (the whole machine's use) or process (this node's own share)")
+      ->check(CLI::IsMember({"machine", "process"}))
+      ->capture_default_str();
+  app.add_flag("--print-capabilities", print_capabilities, "Print the node_register message and exit");
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  std::string error;
+  auto address = parse_scheduler_url(url, error);
+  if (!address) {
+    std::cerr << "lingua-node: " << error << "\n";
+    return 2;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::vector<engine_set> engines;
+  for (unsigned i = 0; i < workers; ++i) engines.push_back(load_engines(paths, i == 0));
+  if (print_capabilities) {
+    std::cout << lingua::protocol::to_json(registration(engines.front(), workers, std::nullopt)) << "\n";
+    return 0;
+  }
+  const auto& caps = engines.front();
+  if (!caps.asr) {
+    std::cerr << "lingua-node: no ASR engine could be loaded (install pocketsphinx-en-us)\n";
+    return 1;
+  }
+
+  asio::io_context loop;
+  node_options options{.scheduler = *address,
+                       .token = token,
+                       .node_id = node_id,
+                       .heartbeat_interval = std::chrono::milliseconds(heartbeat_ms),
+                       .cpu_scope = cpu_scope == "process" ? system_usage::cpu_scope::process
+                                                           : system_usage::cpu_scope::machine};
+  node_client client(loop, options, std::move(engines));
+  asio::signal_set signals(loop, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (!ec) {
+      spdlog::info("stopping");
+      client.stop();
+    }
+  });
+  spdlog::info("lingua-node {} workers, scheduler ws://{}:{}{}", workers, address->host, address->port,
+               address->target);
+  int status = 0;
+  asio::co_spawn(loop, client.run(), [&](std::exception_ptr e) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::error("node: {}", ex.what());
+      }
+      status = 1;
+    }
+    signals.cancel();
+  });
+  loop.run();
+  return status;
+}
