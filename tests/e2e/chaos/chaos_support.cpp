@@ -30,30 +30,41 @@ void node_process::start() {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(0);
   try {
-    fake_node node(named_node(node_id_, max_jobs_));
-    node.connect(port_);
-    auto next_beat = std::chrono::steady_clock::now();
-    std::vector<std::pair<std::chrono::steady_clock::time_point, nlohmann::json>> working;
-    for (;;) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now >= next_beat) {
-        node.heartbeat(10, working.size());
-        next_beat = now + std::chrono::milliseconds(300);
+    std::vector<std::uint16_t> ports{port_};
+    for (auto p : fallback_) ports.push_back(p);
+    for (std::size_t round = 0; round < 20; ++round) {
+      fake_node node(named_node(node_id_, max_jobs_));
+      try {
+        node.connect(ports[round % ports.size()]);
+      } catch (const std::exception&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        continue;
       }
-      for (auto it = working.begin(); it != working.end();) {
-        if (it->first <= now) {
-          node.complete(it->second, "text " + it->second.value("job_id", std::string()), "译文");
-          it = working.erase(it);
-        } else {
-          ++it;
+      auto next_beat = std::chrono::steady_clock::now();
+      std::vector<std::pair<std::chrono::steady_clock::time_point, nlohmann::json>> working;
+      while (node.socket().is_open()) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= next_beat) {
+          node.heartbeat(10, working.size());
+          next_beat = now + std::chrono::milliseconds(300);
+        }
+        for (auto it = working.begin(); it != working.end();) {
+          if (it->first <= now) {
+            node.complete(it->second, "text " + it->second.value("job_id", std::string()), "译文");
+            it = working.erase(it);
+          } else {
+            ++it;
+          }
+        }
+        auto message = node.socket().receive_json(std::chrono::milliseconds(20));
+        if (message && message->value("type", "") == "job_assign") {
+          working.emplace_back(std::chrono::steady_clock::now() + work_ms_, *message);
         }
       }
-      auto message = node.socket().receive_json(std::chrono::milliseconds(20));
-      if (message && message->value("type", "") == "job_assign") {
-        working.emplace_back(std::chrono::steady_clock::now() + work_ms_, *message);
-      }
-      if (!node.socket().is_open()) ::_exit(3);
+      if (fallback_.empty()) ::_exit(3);
+      // Its scheduler is gone: the jobs in hand die with the connection; reconnect (same id) elsewhere at once.
     }
+    ::_exit(4);
   } catch (...) {
     ::_exit(2);
   }

@@ -24,6 +24,8 @@ class node_process {
   node_process(const node_process&) = delete;
   node_process& operator=(const node_process&) = delete;
 
+  // When its socket closes (its scheduler died), the node reconnects with the same id to the next of these ports.
+  void fall_back_to(std::vector<std::uint16_t> ports) { fallback_ = std::move(ports); }
   void start();  // forks; returns once the child runs (registration is the child's)
   void kill();   // SIGKILL and reap
   bool running() const { return pid_ > 0; }
@@ -33,6 +35,7 @@ class node_process {
   std::uint16_t port_;
   std::uint32_t max_jobs_;
   std::chrono::milliseconds work_ms_;
+  std::vector<std::uint16_t> fallback_;
   pid_t pid_ = -1;
 };
 

@@ -102,5 +102,31 @@ TEST_F(chaos, redis_paused_then_restarted_empty_under_load_leaves_every_utteranc
   EXPECT_EQ(held, 0) << "a reservation leaked";
 }
 
+TEST_F(chaos, an_instance_killed_under_load_leaves_every_utterance_on_the_survivor_answered_exactly_once) {
+  // A long presence: what moves the jobs of the dead instance's nodes is their reconnect, not the take-over.
+  const std::vector<std::string> flags = {"--instance.presence_ttl_ms=30000", "--instance.presence_renew_ms=1000"};
+  auto& doomed = start_scheduler(flags, "instance-doomed");
+  auto& survivor = start_scheduler(flags, "instance-survivor");
+  std::vector<std::unique_ptr<node_process>> nodes;
+  for (int n = 0; n < 2; ++n) {
+    nodes.push_back(std::make_unique<node_process>("moving-" + std::to_string(n), doomed.port(), 2, 300ms));
+    nodes.back()->fall_back_to({survivor.port()});
+    nodes.back()->start();
+  }
+  std::this_thread::sleep_for(500ms);
+  fake_session session;
+  session.connect(survivor.port());
+  outcome_count outcomes;
+  for (std::uint64_t i = 0; i < utterances; ++i) {
+    session.send_utterance(i);
+    if (i == 8) doomed.kill();  // with jobs in flight on both nodes
+    drain_for(session.socket(), outcomes, 100ms);
+  }
+  // Every job held through the dead instance must have moved at the reconnect: the run deadline (15 s) and the
+  // take-over (30 s) are both longer than this wait.
+  outcomes.collect(session.socket(), utterances, 10s);
+  expect_one_outcome_each(outcomes);
+}
+
 }  // namespace
 }  // namespace lingua::test
