@@ -69,6 +69,14 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   request.spec_json = protocol::to_json(order.assign);
   request.audio = std::move(order.audio);
 
+  // No dispatch without a deadline: until the offset to the Redis clock is known, measure it first (Redis not
+  // answering that is Redis down: nothing was placed).
+  bool clock_known = state_.clock_synced();
+  if (!clock_known) clock_known = co_await state_.sync_clock();
+  if (!clock_known) {
+    spdlog::warn("dispatch of {} not attempted: the Redis clock cannot be read", request.job_id);
+    co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}};
+  }
   auto placed = co_await state_.dispatch(request);
   if (placed && placed->status == state::dispatch_outcome::kind::rejected) {
     // No node at all may mean Redis just came back empty and nobody re-registered yet: look at the epoch (rare
@@ -335,7 +343,10 @@ asio::awaitable<void> job_service::run_sweeper() {
     // The offset to the Redis clock (for call deadlines) is measured again every few seconds.
     if (!state_.clock_synced() || since_sync_ms >= 5000) {
       since_sync_ms = 0;
-      co_await state_.sync_clock();
+      const bool synced = co_await state_.sync_clock();
+      if (synced) {
+        spdlog::debug("Redis clock offset {} ms (± {} ms)", state_.clock_offset_ms(), state_.clock_error_ms());
+      }
     }
     since_sync_ms += timing_.deadline_scan_interval_ms;
     co_await check_epoch();  // one small script per sweep: a Redis restarted empty is noticed within a sweep

@@ -200,6 +200,8 @@ class scheduler_state {
   // reply in time fails with errc::outcome_unknown; one refused by its deadline with errc::too_late.
   boost::asio::awaitable<bool> sync_clock();
   bool clock_synced() const { return clock_offset_ms_.has_value(); }
+  std::int64_t clock_offset_ms() const { return clock_offset_ms_.value_or(0); }
+  std::int64_t clock_error_ms() const { return clock_error_ms_; }
   // Makes "not dispatched" true for a dispatch whose reply timed out: fails the job if it exists and runs.
   boost::asio::awaitable<result<abandon_outcome>> abandon(const std::string& job_id);
   // Deletes the payloads of jobs that ended in a batch script (backlog timeouts of expire_deadlines).
