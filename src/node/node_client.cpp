@@ -363,8 +363,11 @@ void node_client::on_job_done(std::size_t index, const std::string& key, std::op
   if (found != jobs_.end()) jobs_.erase(found);
   if (result && !cancelled) {
     result->node_id = node_id_;
-    spdlog::info("job {} done: \"{}\" → \"{}\"", result->job_id, result->text_asr.value_or(""),
-                 result->text_translated.value_or(""));
+    const auto timings = result->extra && result->extra->service_timings ? *result->extra->service_timings
+                                                                          : protocol::service_timings{};
+    spdlog::info("job {} done: \"{}\" → \"{}\" (asr {} ms, mt {} ms, tts {} ms, total {} ms)", result->job_id,
+                 result->text_asr.value_or(""), result->text_translated.value_or(""), timings.asr_ms.value_or(0),
+                 timings.nmt_ms.value_or(0), timings.tts_ms.value_or(0), timings.total_ms.value_or(0));
     send(protocol::to_json(*result), true);
   }
   dispatch();
