@@ -6,8 +6,11 @@ add_library(lingua_warnings INTERFACE)
 target_compile_options(lingua_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
   -Wunused -Woverloaded-virtual -Wconversion -Wsign-conversion
-  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough -Wmisleading-indentation
-  -Wduplicated-cond -Wduplicated-branches -Wlogical-op -Wno-mismatched-new-delete)
+  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough -Wmisleading-indentation)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  target_compile_options(lingua_warnings INTERFACE
+    -Wduplicated-cond -Wduplicated-branches -Wlogical-op -Wno-mismatched-new-delete)
+endif()
 if(LINGUA_WARNINGS_AS_ERRORS)
   target_compile_options(lingua_warnings INTERFACE -Werror)
 endif()

@@ -19,6 +19,7 @@ packages=(
   apertium apertium-eng-spa               # lingua-node: MT (English <-> Spanish; add apertium-* pairs)
   libespeak-ng-dev espeak-ng-data         # lingua-node: TTS
   flite                   # test speech for lingua-node's tests
+  clang-14 libclang-rt-14-dev  # the fuzz flavour: libFuzzer + ASan/UBSan runtimes (tools/build.sh fuzz)
 )
 
 missing=()

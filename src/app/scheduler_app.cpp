@@ -62,6 +62,19 @@ jobs::job_timing timing_of(const config::scheduler_config& c) {
   return t;
 }
 
+protocol::input_limits input_limits_of(const config::scheduler_config& c) {
+  protocol::input_limits l;
+  l.max_json_depth = c.input.max_json_depth;
+  l.max_id_bytes = c.input.max_id_bytes;
+  l.max_language_bytes = c.input.max_language_bytes;
+  l.max_node_languages = c.input.max_node_languages;
+  l.max_node_services = c.input.max_node_services;
+  l.max_node_models = c.input.max_node_models;
+  l.max_relayed_json_bytes = c.input.max_relayed_json_bytes;
+  l.max_text_bytes = c.input.max_text_bytes;
+  return l;
+}
+
 endpoint::session_settings session_settings_of(const config::scheduler_config& c) {
   endpoint::session_settings s;
   s.segmentation.pause_ms = c.segmentation.pause_ms;
@@ -74,6 +87,7 @@ endpoint::session_settings session_settings_of(const config::scheduler_config& c
   s.result_gap_wait_ms = c.segmentation.result_gap_wait_ms;
   s.max_utterance_audio_bytes = c.segmentation.max_utterance_audio_bytes;
   s.sticky_sessions = c.selection.sticky_sessions;
+  s.input = input_limits_of(c);
   return s;
 }
 
@@ -240,7 +254,8 @@ int scheduler_app::run() {
   add_http_routes(front, http_context{redis, router, instance_id});
 
   const endpoint::node_link_context node_context{state, router, jobs,
-                                                 static_cast<std::uint32_t>(config_.nodes.default_max_concurrent_jobs)};
+                                                 static_cast<std::uint32_t>(config_.nodes.default_max_concurrent_jobs),
+                                                 input_limits_of(config_)};
   front.handle_websocket("/ws/node", [&](const std::shared_ptr<net::connection>& conn, const net::http_request&) {
     return std::make_shared<endpoint::node_link>(node_context, conn);
   });

@@ -245,6 +245,17 @@ std::vector<config_field> build_fields() {
                           "An inbox entry delivered this many times moves to the dead-letter stream"),
       LINGUA_CONFIG_FIELD(routing, dead_letter_maxlen, "Approximate cap of the dead-letter stream, entries"),
 
+      LINGUA_CONFIG_FIELD(input, max_json_depth, "Nesting of arrays and objects accepted in one frame (1-512)"),
+      LINGUA_CONFIG_FIELD(input, max_id_bytes, "Longest id or short code a peer may send (node_id, job_id, ...), bytes"),
+      LINGUA_CONFIG_FIELD(input, max_language_bytes, "Longest language code a peer may send, bytes"),
+      LINGUA_CONFIG_FIELD(input, max_node_languages,
+                          "Entries of one language list, and distinct languages one node may declare"),
+      LINGUA_CONFIG_FIELD(input, max_node_services, "Entries of a node's service, readiness and NMT lists"),
+      LINGUA_CONFIG_FIELD(input, max_node_models, "Entries of a node's installed_models list"),
+      LINGUA_CONFIG_FIELD(input, max_relayed_json_bytes,
+                          "Largest opaque JSON value relayed or kept (error details, WebRTC sdp, metrics), bytes"),
+      LINGUA_CONFIG_FIELD(input, max_text_bytes, "Longest display name or reason a session may send, bytes"),
+
       LINGUA_CONFIG_FIELD(log, level, "Log level: trace, debug, info, warn, error, critical or off", "--log-level"),
       LINGUA_CONFIG_FIELD(log, peer_lines_per_window,
                           "Log lines one source address can cause per kind and window"),

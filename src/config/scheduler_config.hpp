@@ -132,6 +132,20 @@ struct routing_section {
   bool operator==(const routing_section&) const = default;
 };
 
+// [input]: bounds on what a peer (session or node) may send; a frame over one is refused with INVALID_MESSAGE.
+struct input_section {
+  std::size_t max_json_depth = 64;                 // nesting of arrays/objects in one frame (1-512), levels
+  std::size_t max_id_bytes = 128;                  // one id or short code (node_id, session_id, job_id, ...), bytes
+  std::size_t max_language_bytes = 32;             // one language code, bytes
+  std::size_t max_node_languages = 64;             // entries of one language list; distinct languages of a node
+  std::size_t max_node_services = 64;              // entries of a node's service / readiness / NMT lists
+  std::size_t max_node_models = 256;               // entries of a node's installed_models
+  std::size_t max_relayed_json_bytes = 65536;      // one opaque JSON value (error details, sdp, metrics), bytes
+  std::size_t max_text_bytes = 1024;               // display names and reasons, bytes
+
+  bool operator==(const input_section&) const = default;
+};
+
 // [log]
 struct log_section {
   std::string level = "info";                      // trace, debug, info, warn, error, critical or off
@@ -151,6 +165,7 @@ struct scheduler_config {
   segmentation_section segmentation;
   rooms_section rooms;
   routing_section routing;
+  input_section input;
   log_section log;
 
   bool operator==(const scheduler_config&) const = default;

@@ -156,6 +156,18 @@ std::vector<std::string> validate(const scheduler_config& config) {
   p.at_least("routing.dead_letter_after_deliveries", routing.dead_letter_after_deliveries, std::size_t{1});
   p.at_least("routing.dead_letter_maxlen", routing.dead_letter_maxlen, std::size_t{1});
 
+  const auto& input = config.input;
+  if (input.max_json_depth < 1 || input.max_json_depth > 512) {
+    p.add("input.max_json_depth", "must be between 1 and 512", std::to_string(input.max_json_depth));
+  }
+  p.at_least("input.max_id_bytes", input.max_id_bytes, std::size_t{1});
+  p.at_least("input.max_language_bytes", input.max_language_bytes, std::size_t{1});
+  p.at_least("input.max_node_languages", input.max_node_languages, std::size_t{1});
+  p.at_least("input.max_node_services", input.max_node_services, std::size_t{1});
+  p.at_least("input.max_node_models", input.max_node_models, std::size_t{1});
+  p.at_least("input.max_relayed_json_bytes", input.max_relayed_json_bytes, std::size_t{1});
+  p.at_least("input.max_text_bytes", input.max_text_bytes, std::size_t{1});
+
   constexpr std::array<std::string_view, 7> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
   p.at_least("log.peer_lines_per_window", config.log.peer_lines_per_window, std::size_t{1});
   p.positive("log.peer_window_ms", config.log.peer_window_ms);

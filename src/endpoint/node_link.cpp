@@ -6,6 +6,7 @@
 
 #include "endpoint/ids.hpp"
 #include "peer_log/peer_log.hpp"
+#include "protocol/session_messages.hpp"
 
 namespace lingua::endpoint {
 namespace asio = boost::asio;
@@ -33,11 +34,12 @@ bool node_link::proves(const std::string& claimed, std::string_view what) {
 }
 
 asio::awaitable<void> node_link::on_text(net::connection&, std::string_view text) {
-  auto parsed = protocol::parse_node_message(text);
+  auto parsed = protocol::parse_node_message(text, ctx_.input);
   if (!parsed) {
     peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::invalid_message,
                    "node socket {} {}: invalid message dropped: {}", conn_->id(), conn_->remote_endpoint(),
                    parsed.error().message);
+    send_text(protocol::to_json(protocol::node_outbound{protocol::make_invalid_message_error(parsed.error())}));
     co_return;
   }
   protocol::node_inbound message = std::move(parsed.value());
@@ -88,6 +90,8 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
     send_error("NODE_ID_CONFLICT", "this connection is already registered as '" + node_id_ + "'");
     co_return;
   }
+  node_profile profile(message, ctx_.default_max_jobs);
+  if (!languages_within_bounds(profile)) co_return;
   // A known node id on a fresh socket: the jobs it holds were sent to its previous connection (closed, or on an
   // instance that died). Listed before this socket can receive any, moved once it is registered (below).
   std::vector<state::placed_job> orphaned;
@@ -97,7 +101,7 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
   }
   if (node_id_.empty()) node_id_ = wanted;
   if (node_id_.empty()) node_id_ = new_node_id();
-  profile_.emplace(message, ctx_.default_max_jobs);
+  profile_.emplace(std::move(profile));
   std::weak_ptr<routing::node_sink> sink = weak_from_this();  // named: see jobs::job_service::send
   co_await ctx_.router.claim_node(node_id_, std::move(sink));
   // Acknowledged even when Redis is down: the node then heartbeats, and the heartbeat registers it once Redis is
@@ -122,8 +126,23 @@ asio::awaitable<bool> node_link::register_in_state() {
   co_return static_cast<bool>(reg);
 }
 
+bool node_link::languages_within_bounds(const node_profile& profile) {
+  const std::size_t declared = profile.capabilities().languages().size();
+  if (declared <= ctx_.input.max_node_languages) return true;
+  peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::invalid_message,
+                 "node socket {} ({}) declares {} languages: refused", conn_->id(),
+                 node_id_.empty() ? "unregistered" : node_id_, declared);
+  send_text(protocol::to_json(protocol::node_outbound{protocol::make_invalid_message_error(
+      protocol::parse_error{"the node declares " + std::to_string(declared) + " distinct languages (at most " +
+                            std::to_string(ctx_.input.max_node_languages) + " allowed)"})}));
+  return false;
+}
+
 asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& message) {
-  const bool changed = profile_->update(message);
+  node_profile next = *profile_;
+  const bool changed = next.update(message);
+  if (!languages_within_bounds(next)) co_return;
+  profile_ = std::move(next);
   state::node_runtime runtime = runtime_of(message);
   if (draining_) runtime.status = "draining";
   last_runtime_ = runtime;

@@ -20,6 +20,7 @@ struct node_link_context {
   routing::router& router;
   jobs::job_service& jobs;
   std::uint32_t default_max_jobs = 4;
+  protocol::input_limits input{};  // bounds every inbound frame; max_node_languages also bounds the union
 };
 
 class node_link : public net::connection_handler,
@@ -43,6 +44,9 @@ class node_link : public net::connection_handler,
   // False (and an error frame to the node) when `claimed` is not this socket's node.
   bool proves(const std::string& claimed, std::string_view what);
   void send_error(const std::string& code, const std::string& message);
+  // An INVALID_MESSAGE error naming the problem when `profile` declares more distinct languages than allowed (the
+  // pool's pair index grows with their square); true when within bounds.
+  bool languages_within_bounds(const node_profile& profile);
 
   node_link_context ctx_;
   std::shared_ptr<net::connection> conn_;

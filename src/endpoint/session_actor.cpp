@@ -423,7 +423,7 @@ void session_actor::send_ui_event(const job_context& job, const std::string& job
 
 session_actor::outbound session_actor::error_outbound(const job_context& job, const std::string& job_id,
                                                       const std::string& code, const std::string& message,
-                                                      const std::optional<nlohmann::json>& details) {
+                                                      std::optional<nlohmann::json> details) {
   protocol::ui_event e;
   e.trace_id = job.trace_id;
   e.session_id = profile_.session_id;
@@ -443,7 +443,7 @@ session_actor::outbound session_actor::error_outbound(const job_context& job, co
   outbound out;
   // Errors go to the speaker: listeners in a room have no use for another speaker's failures.
   out.texts.push_back(protocol::to_json(e));
-  out.texts.push_back(protocol::to_json(protocol::error_message{code, message, details}));
+  out.texts.push_back(protocol::to_json(protocol::error_message{code, message, std::move(details)}));
   return out;
 }
 
@@ -480,7 +480,7 @@ void session_actor::deliver(routing::session_delivery delivery) {
     if (it == jobs_.end()) return;
     const job_context job = it->second;
     jobs_.erase(it);
-    resolve(job, error_outbound(job, e->job_id, e->code, e->message, e->details));
+    resolve(job, error_outbound(job, e->job_id, e->code, e->message, std::move(e->details)));
   }
 }
 

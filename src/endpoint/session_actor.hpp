@@ -39,6 +39,7 @@ struct session_settings {
   std::int64_t result_gap_wait_ms = 5000;
   std::size_t max_utterance_audio_bytes = 2 * 1024 * 1024;
   bool sticky_sessions = true;
+  protocol::input_limits input{};  // bounds every inbound frame of the socket (session_link)
 };
 
 class session_actor : public routing::session_sink, public std::enable_shared_from_this<session_actor> {
@@ -121,7 +122,7 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   void resolve(const job_context& job, std::optional<outbound> out);
   void release_ready();
   outbound error_outbound(const job_context& job, const std::string& job_id, const std::string& code,
-                          const std::string& message, const std::optional<nlohmann::json>& details);
+                          const std::string& message, std::optional<nlohmann::json> details);
   void on_finished(const std::string& job_id, protocol::job_result& result);
   void send_ui_event(const job_context& job, const std::string& job_id, protocol::ui_event_type event,
                      std::optional<std::uint64_t> elapsed_ms);

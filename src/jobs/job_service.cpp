@@ -184,8 +184,11 @@ asio::awaitable<void> job_service::on_result(const std::string& node_id, protoco
   if (done) handed = done->handed;
   const std::string job_id = result.job_id;
   if (!result.success) {
-    protocol::job_error error = result.error.value_or(protocol::job_error{"PROCESSING_ERROR", "job failed", {}});
-    routing::session_delivery news = routing::job_failed{job_id, error.code, error.message, error.details};
+    // Moved, not copied: the node's error details are relayed as they came.
+    protocol::job_error error = result.error ? std::move(*result.error)
+                                             : protocol::job_error{"PROCESSING_ERROR", "job failed", {}};
+    routing::session_delivery news =
+        routing::job_failed{job_id, std::move(error.code), std::move(error.message), std::move(error.details)};
     co_await tell_session(session_id, std::move(news));
   } else {
     routing::session_delivery news = routing::job_finished{job_id, std::move(result)};

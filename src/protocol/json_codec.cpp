@@ -176,7 +176,11 @@ void read_double(const nlohmann::json& v, const path_segment* path, double& out,
   out = v.get<double>();
 }
 
-parse_result<nlohmann::json> parse_object(std::string_view text, std::string& type) {
+parse_result<nlohmann::json> parse_object(std::string_view text, std::string& type, std::size_t max_depth) {
+  if (const std::size_t at = exceeds_depth(text, max_depth); at != std::string_view::npos) {
+    return parse_error{"JSON nested deeper than " + std::to_string(max_depth) + " levels (at byte " +
+                       std::to_string(at) + ")"};
+  }
   auto document = parse_json(text);
   if (document.is_discarded()) return parse_error{invalid_json_message(text)};
   if (!document.is_object()) return parse_error{"expected a JSON object, found " + describe(document)};

@@ -209,8 +209,9 @@ void read_object(nlohmann::json& v, const path_segment* path, T& out, read_conte
   std::apply([&](const auto&... spec) { (read_field(object, path, spec, out, ctx), ...); }, schema<T>::fields);
 }
 
-// Parses the frame text into an object and extracts its `type` (moved into `type`).
-parse_result<nlohmann::json> parse_object(std::string_view text, std::string& type);
+// Parses the frame text into an object and extracts its `type` (moved into `type`). Text nested deeper than
+// `max_depth` is refused before any document is built.
+parse_result<nlohmann::json> parse_object(std::string_view text, std::string& type, std::size_t max_depth);
 
 // Emplaces and reads the alternative of `Variant` whose schema type equals `type`. Returns false when no alternative
 // has that type.

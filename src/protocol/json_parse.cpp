@@ -1,5 +1,7 @@
 #include "protocol/json_parse.hpp"
 
+#include "protocol/input_limits.hpp"
+
 #include <array>
 #include <charconv>
 #include <string>
@@ -67,17 +69,23 @@ bool splice(std::string_view text, std::string& spliced, std::vector<std::string
   return true;
 }
 
-void restore(nlohmann::json& value, const std::vector<std::string_view>& cut) {
-  if (value.is_string()) {
-    auto& text = value.get_ref<std::string&>();
-    if (text.empty() || text[0] != '\0') return;
-    std::size_t index = 0;
-    const auto result = std::from_chars(text.data() + 1, text.data() + text.size(), index);
-    if (result.ec == std::errc{} && index < cut.size()) text.assign(cut[index]);
-  } else if (value.is_object()) {
-    for (auto& [key, element] : value.get_ref<nlohmann::json::object_t&>()) restore(element, cut);
-  } else if (value.is_array()) {
-    for (auto& element : value.get_ref<nlohmann::json::array_t&>()) restore(element, cut);
+// Puts the cut-out strings back, walking the document with an explicit stack (no recursion, whatever the depth).
+void restore(nlohmann::json& document, const std::vector<std::string_view>& cut) {
+  std::vector<nlohmann::json*> pending{&document};
+  while (!pending.empty()) {
+    nlohmann::json& value = *pending.back();
+    pending.pop_back();
+    if (value.is_string()) {
+      auto& text = value.get_ref<std::string&>();
+      if (text.empty() || text[0] != '\0') continue;
+      std::size_t index = 0;
+      const auto result = std::from_chars(text.data() + 1, text.data() + text.size(), index);
+      if (result.ec == std::errc{} && index < cut.size()) text.assign(cut[index]);
+    } else if (value.is_object()) {
+      for (auto& [key, element] : value.get_ref<nlohmann::json::object_t&>()) pending.push_back(&element);
+    } else if (value.is_array()) {
+      for (auto& element : value.get_ref<nlohmann::json::array_t&>()) pending.push_back(&element);
+    }
   }
 }
 
@@ -95,4 +103,31 @@ nlohmann::json parse_json(std::string_view text) {
   return document;
 }
 
+std::size_t exceeds_depth(std::string_view text, std::size_t max_depth) {
+  const std::size_t size = text.size();
+  std::size_t depth = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      // Skip the string literal: up to the next `"` not consumed by a backslash escape.
+      for (++i; i < size && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace lingua::protocol::detail
+
+namespace lingua::protocol {
+
+bool nested_deeper_than(std::string_view text, std::size_t max_depth) {
+  return detail::exceeds_depth(text, max_depth) != std::string_view::npos;
+}
+
+}  // namespace lingua::protocol

@@ -11,7 +11,15 @@ namespace lingua::protocol::detail {
 // payload) is cut out of the text before nlohmann's per-character lexer runs and copied into the document once,
 // straight from `text`. Such a string is valid JSON by construction, so validity and the resulting document are
 // unchanged; only the time spent differs (about 10× less for an 8 KB audio_chunk).
+// Precondition: the nesting of `text` is bounded (see exceeds_depth); the result is walked without recursion, but a
+// document is destroyed and copied by the JSON library recursively.
 nlohmann::json parse_json(std::string_view text);
+
+// The offset of the first `[` or `{` that opens a level deeper than `max_depth` (the outermost value is level 1), or
+// std::string_view::npos when there is none. A linear scan that skips string literals (escapes included) and never
+// builds anything: it runs before parse_json so that deep input is refused before any recursive code sees it. For
+// invalid JSON the answer only matters as far as the parser would read; the parser reports the rest.
+std::size_t exceeds_depth(std::string_view text, std::size_t max_depth);
 
 inline constexpr std::size_t long_string_threshold = 256;
 

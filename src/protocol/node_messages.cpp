@@ -3,6 +3,7 @@
 #include <tuple>
 #include <utility>
 
+#include "protocol/input_bounds.hpp"
 #include "protocol/json_codec.hpp"
 #include "protocol/shared_schema.hpp"
 
@@ -198,12 +199,15 @@ parse_result<Variant> parse_known(nlohmann::json& object, const std::string& typ
 
 }  // namespace
 
-parse_result<node_inbound> parse_node_message(std::string_view text) {
+parse_result<node_inbound> parse_node_message(std::string_view text, const input_limits& limits) {
   std::string type;
-  auto document = detail::parse_object(text, type);
+  auto document = detail::parse_object(text, type, limits.max_json_depth);
   if (!document) return document.error();
   bool known = false;
   auto inbound = parse_known<node_inbound>(*document, type, known);
+  if (known && inbound) {
+    if (auto broken = check_bounds(inbound.value(), limits)) return std::move(*broken);
+  }
   if (known) return inbound;
   auto outbound = parse_known<node_outbound>(*document, type, known);
   if (!outbound) return outbound.error();
@@ -212,7 +216,7 @@ parse_result<node_inbound> parse_node_message(std::string_view text) {
 
 parse_result<node_outbound> parse_node_outbound(std::string_view text) {
   std::string type;
-  auto document = detail::parse_object(text, type);
+  auto document = detail::parse_object(text, type, max_configurable_json_depth);
   if (!document) return document.error();
   bool known = false;
   return parse_known<node_outbound>(*document, type, known);

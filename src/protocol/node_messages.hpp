@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/input_limits.hpp"
 #include "protocol/parse_result.hpp"
 #include "protocol/types.hpp"
 
@@ -192,8 +193,8 @@ using node_outbound = std::variant<node_register_ack, job_assign, job_cancel, er
 // ---- Parsing and serialising ---------------------------------------------------------------------------------------
 
 // What the scheduler reads from a node socket; same rules and error texts as parse_session_message. (The node
-// endpoint logs a parse error and drops the frame.)
-parse_result<node_inbound> parse_node_message(std::string_view text);
+// endpoint answers error{INVALID_MESSAGE} and drops the frame.) `limits` as for parse_session_message.
+parse_result<node_inbound> parse_node_message(std::string_view text, const input_limits& limits = {});
 // What a node reads from the scheduler (mock nodes, tests).
 parse_result<node_outbound> parse_node_outbound(std::string_view text);
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "protocol/enum_names.hpp"
+#include "protocol/input_bounds.hpp"
 #include "protocol/json_codec.hpp"
 #include "protocol/shared_schema.hpp"
 
@@ -318,12 +319,15 @@ parse_result<Variant> parse_known(nlohmann::json& object, const std::string& typ
 
 }  // namespace
 
-parse_result<session_inbound> parse_session_message(std::string_view text) {
+parse_result<session_inbound> parse_session_message(std::string_view text, const input_limits& limits) {
   std::string type;
-  auto document = detail::parse_object(text, type);
+  auto document = detail::parse_object(text, type, limits.max_json_depth);
   if (!document) return document.error();
   bool known = false;
   auto inbound = parse_known<session_inbound>(*document, type, known);
+  if (known && inbound) {
+    if (auto broken = check_bounds(inbound.value(), limits)) return std::move(*broken);
+  }
   if (known) return inbound;
   if (is_legacy_type(type)) return session_inbound{session_unhandled{std::move(type)}};
   auto outbound = parse_known<session_outbound>(*document, type, known);
@@ -333,7 +337,7 @@ parse_result<session_inbound> parse_session_message(std::string_view text) {
 
 parse_result<session_outbound> parse_session_outbound(std::string_view text) {
   std::string type;
-  auto document = detail::parse_object(text, type);
+  auto document = detail::parse_object(text, type, max_configurable_json_depth);
   if (!document) return document.error();
   bool known = false;
   return parse_known<session_outbound>(*document, type, known);

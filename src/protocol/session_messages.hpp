@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/error_code.hpp"
+#include "protocol/input_limits.hpp"
 #include "protocol/parse_result.hpp"
 #include "protocol/types.hpp"
 
@@ -300,8 +301,11 @@ using session_outbound =
 // What the scheduler reads from a session socket. Invalid JSON, a non-object, a missing/unknown `type`, a missing
 // required field, a wrong JSON type (incl. a float or negative number for an unsigned integer) or an unknown enum
 // value give a parse_error naming the field. Unknown fields are ignored; `null` counts as absent for optional fields.
-parse_result<session_inbound> parse_session_message(std::string_view text);
-// What a client reads from the scheduler (test kit, mock clients); same rules.
+// A frame over one of `limits` (nesting depth, id and code lengths, list sizes, relayed JSON size) is refused the
+// same way, before anything deep is built (input_limits.hpp).
+parse_result<session_inbound> parse_session_message(std::string_view text, const input_limits& limits = {});
+// What a client reads from the scheduler (test kit, mock clients); same rules, depth up to
+// max_configurable_json_depth, no other bound.
 parse_result<session_outbound> parse_session_outbound(std::string_view text);
 
 // One JSON object, `type` first, fields in declaration order, absent optionals omitted.

@@ -1,5 +1,7 @@
 #include "routing/session_delivery.hpp"
 
+#include "protocol/input_limits.hpp"
+
 namespace lingua::routing {
 namespace {
 
@@ -38,7 +40,11 @@ std::string encode(const session_delivery& delivery) {
 }
 
 std::optional<session_delivery> decode_session_delivery(std::string_view text) {
-  const auto j = nlohmann::json::parse(text, nullptr, false);
+  // Written by an instance from an accepted message, so its nesting is bounded; checked anyway before parsing.
+  if (protocol::nested_deeper_than(text, protocol::max_configurable_json_depth + 2)) {
+    return std::nullopt;
+  }
+  auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object() || !j.contains("k")) return std::nullopt;
   const std::string kind = j.value("k", "");
   const std::string job = j.value("job", "");
@@ -48,7 +54,7 @@ std::optional<session_delivery> decode_session_delivery(std::string_view text) {
   if (kind == "queued") return job_queued{job};
   if (kind == "partial") return job_partial{job, j.value("text", ""), j.value("final", false)};
   if (kind == "finished") {
-    auto parsed = protocol::parse_node_message(j.value("result", ""));
+    auto parsed = protocol::parse_node_message(j.value("result", ""), protocol::internal_input_limits);
     if (!parsed) return std::nullopt;
     auto* result = std::get_if<protocol::job_result>(&parsed.value());
     if (result == nullptr) return std::nullopt;
@@ -56,7 +62,7 @@ std::optional<session_delivery> decode_session_delivery(std::string_view text) {
   }
   if (kind == "failed") {
     job_failed f{job, j.value("code", ""), j.value("message", ""), std::nullopt};
-    if (j.contains("details")) f.details = j["details"];
+    if (const auto it = j.find("details"); it != j.end()) f.details = std::move(*it);
     return f;
   }
   return std::nullopt;

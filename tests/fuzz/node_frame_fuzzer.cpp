@@ -1,0 +1,11 @@
+// libFuzzer main for lingua::fuzz::node_frame (entry_points.hpp). Built only in the fuzz flavour (tools/build.sh fuzz).
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "entry_points.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  lingua::fuzz::node_frame(std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}
