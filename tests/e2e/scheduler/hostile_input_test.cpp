@@ -30,6 +30,7 @@ std::int64_t redis_integer(const std::string& address, redis::command_args args)
   options.address = address;
   redis::client client(io.get_executor(), options);
   client.start();
+  if (!await(io, client.wait_connected(5s))) return -1;
   auto reply = await(io, client.command(std::move(args)));
   client.stop();
   return reply.ok() ? reply.value.as_integer().value_or(-1) : -1;
