@@ -64,14 +64,16 @@ TEST_F(state_faults, a_job_that_waited_too_long_in_the_backlog_keeps_no_payload)
 
 TEST_F(state_faults, after_many_jobs_end_the_key_count_returns_to_its_baseline) {
   state::state_config config;
-  config.job_retention_ms = 30;
-  config.idempotency_ms = 30;
+  // Retention long enough that nothing expires while the 60 jobs run on a loaded machine, short enough to wait out.
+  constexpr int retention_ms = 1500;
+  config.job_retention_ms = retention_ms;
+  config.idempotency_ms = retention_ms;
   configure(config);
   add_ready_node("n1", en_zh_node(4));
   // Baseline: the node's keys, and the job keys that exist once any job ran and was dropped again.
   ASSERT_EQ(run(state->dispatch(en_to_zh_job("w")))->status, kind::assigned);
   ASSERT_TRUE(run(state->complete("w", "n1", 1, state::completion::completed, "")));
-  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  std::this_thread::sleep_for(std::chrono::milliseconds(retention_ms + 100));
   ASSERT_TRUE(run(state->expire_deadlines(100)));
   const std::int64_t baseline = dbsize();
   for (int i = 0; i < 60; ++i) {
@@ -84,7 +86,7 @@ TEST_F(state_faults, after_many_jobs_end_the_key_count_returns_to_its_baseline) 
   }
   EXPECT_EQ(dbsize(), baseline + 60 + 2)
       << "while retained: the 60 idempotency keys, the jobs hash and the deadlines; no payloads";
-  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  std::this_thread::sleep_for(std::chrono::milliseconds(retention_ms + 100));
   ASSERT_TRUE(run(state->expire_deadlines(100)));
   EXPECT_EQ(dbsize(), baseline);
   EXPECT_EQ(raw({"HLEN", state->keys().key("jobs")}).as_integer().value_or(-1), 0);
