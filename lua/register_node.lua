@@ -4,8 +4,10 @@
 --
 -- KEYS[1..12] the state keys (includes/state_keys.lua)
 -- ARGV[1] node_id
--- ARGV[2] capabilities JSON {pool, asr, tts, svc, max, pub} (built by C++: state/node_capabilities)
--- Returns {"registered", status} for a new node, {"updated", status} for a known one.
+-- ARGV[2] capabilities JSON {pool, asr, tts, svc, max, pub, cred} (built by C++: state/node_capabilities)
+-- Returns {"registered", status} for a new node, {"updated", status} for a known one, {"conflict", ""} (nothing
+-- changed) when the node is known with another credential fingerprint `cred` (auth: a live node id is only taken
+-- over by a reconnect with the same credential).
 -- Errors: "BAD_ARGS ..." when the capabilities lack pool or max.
 -- @include "includes/state_keys.lua"
 -- @include "includes/pools.lua"
@@ -18,6 +20,8 @@ end
 local now = now_ms()
 
 local old = load_json(K.node_info, node)
+-- auth (issue 7): the credential binding. A record without `cred` predates it and is adopted.
+if old ~= nil and old.cred ~= nil and old.cred ~= info.cred then return { 'conflict', '' } end
 local state = load_json(K.node_state, node)
 if old ~= nil and old.pool ~= info.pool then pool_leave(K, old.pool, node) end
 pool_join(K, info.pool, node)

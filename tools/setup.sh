@@ -11,6 +11,7 @@ packages=(
   libspdlog-dev           # structured logging
   libtomlplusplus-dev     # the TOML config file
   libcli11-dev            # command-line flags and --help
+  libssl-dev openssl      # SHA-256 token fingerprints and native TLS (wss://, https://); the CLI makes test certificates
   libgtest-dev libgmock-dev
   libbenchmark-dev
   redis-server            # the state store (embedded by default, and in tests)

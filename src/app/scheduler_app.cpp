@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <any>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/http_routes.hpp"
+#include "auth/gatekeeper.hpp"
 #include "config/instance_id.hpp"
 #include "endpoint/node_link.hpp"
 #include "endpoint/session_link.hpp"
@@ -109,6 +111,17 @@ net::server_config server_config_of(const config::scheduler_config& c) {
   return s;
 }
 
+auth::auth_settings auth_settings_of(const config::scheduler_config& c) {
+  auth::auth_settings a;
+  a.allow_anonymous_nodes = c.auth.allow_anonymous_nodes;
+  a.node_token = c.auth.node_token;
+  a.node_token_file = c.auth.node_token_file;
+  a.node_tokens_file = c.auth.node_tokens_file;
+  a.session_tokens_file = c.auth.session_tokens_file;
+  a.allowed_origins = auth::split_list(c.auth.allowed_origins);
+  return a;
+}
+
 routing::instance_config instance_config_of(const config::scheduler_config& c, const std::string& instance_id) {
   routing::instance_config i;
   i.instance_id = instance_id;
@@ -195,6 +208,12 @@ int scheduler_app::run() {
   // Every socket is a descriptor: the connection caps are derived from this limit (net/admission.hpp).
   const net::fd_limit fds = net::raise_fd_limit(config_.server.max_open_files);
   spdlog::info("open files limit: {} (hard {}{})", fds.soft, fds.hard, fds.raised ? ", set at start" : "");
+  auth::gatekeeper gate(auth_settings_of(config_));
+  if (const std::string problem = gate.load(); !problem.empty()) {
+    spdlog::critical("auth: {}", problem);
+    return 2;
+  }
+  gate.log_settings();
 
   // The embedded Redis is started before the loop runs (a short blocking wait, at start-up only).
   std::optional<redis::embedded_server> embedded;
@@ -253,12 +272,16 @@ int scheduler_app::run() {
   net::server front(io.get_executor(), server_config_of(config_));
   add_http_routes(front, http_context{redis, router, instance_id});
 
-  const endpoint::node_link_context node_context{state, router, jobs,
-                                                 static_cast<std::uint32_t>(config_.nodes.default_max_concurrent_jobs),
-                                                 input_limits_of(config_)};
-  front.handle_websocket("/ws/node", [&](const std::shared_ptr<net::connection>& conn, const net::http_request&) {
-    return std::make_shared<endpoint::node_link>(node_context, conn);
-  });
+  const endpoint::node_link_context node_context{
+      state, router, jobs, static_cast<std::uint32_t>(config_.nodes.default_max_concurrent_jobs),
+      input_limits_of(config_), &gate};
+  front.handle_websocket(
+      "/ws/node",
+      [&](const std::shared_ptr<net::connection>& conn, const net::http_request& upgrade) {
+        return std::make_shared<endpoint::node_link>(node_context, conn,
+                                                     std::any_cast<auth::node_identity>(upgrade.admission));
+      },
+      [&gate](net::http_request& upgrade) { return gate.admit_node(upgrade); });
   rooms::room_service rooms(state, router, room_config_of(config_));
   // A session of a dead instance leaves its room like any ended session (its members are told).
   link.on_dead_session = [&rooms](std::string session_id) -> asio::awaitable<void> {
@@ -266,9 +289,13 @@ int scheduler_app::run() {
   };
   endpoint::session_actor::context session_context{io.get_executor(), router, jobs, session_settings_of(config_),
                                                    rooms.audience_lookup()};
-  front.handle_websocket("/ws/session", [&](const std::shared_ptr<net::connection>& conn, const net::http_request&) {
-    return std::make_shared<endpoint::session_link>(session_context, &rooms, conn);
-  });
+  front.handle_websocket(
+      "/ws/session",
+      [&](const std::shared_ptr<net::connection>& conn, const net::http_request& upgrade) {
+        return std::make_shared<endpoint::session_link>(
+            session_context, &rooms, conn, std::any_cast<auth::session_identity>(upgrade.admission).tenant_id);
+      },
+      [&gate](net::http_request& upgrade) { return gate.admit_session(upgrade); });
 
   try {
     front.start();
@@ -283,6 +310,17 @@ int scheduler_app::run() {
   asio::co_spawn(io, rooms.run_sweeper(), asio::detached);
   asio::co_spawn(io, link.start(), asio::detached);
   asio::co_spawn(io, peer_log::write_summaries(), asio::detached);
+
+  // SIGHUP re-reads the token files (a bad file keeps the previous table).
+  asio::signal_set reload_signal(io, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_reload = [&](const boost::system::error_code& ec,
+                                                                              int) {
+    if (ec) return;
+    spdlog::info("signal SIGHUP: reloading the token files");
+    gate.reload();
+    reload_signal.async_wait(on_reload);
+  };
+  reload_signal.async_wait(on_reload);
 
   watchdog shutdown_watchdog;
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -303,6 +341,7 @@ int scheduler_app::run() {
           co_await grace.async_wait(asio::as_tuple(asio::use_awaitable));
           link.stop();
           co_await link.leave();
+          reload_signal.cancel();
           // Let the sockets finish closing (their handlers release ownership and fail jobs over), then stop
           // Redis: every coroutine ends by itself and run() returns with nothing abandoned.
           const auto closing_deadline = std::chrono::steady_clock::now() + server_config_of(config_).close_timeout;

@@ -177,6 +177,13 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(server, max_open_files,
                           "Open-files limit (RLIMIT_NOFILE) set at start, the caps derive from it; 0 = the hard limit"),
 
+      LINGUA_CONFIG_FIELD(auth, allow_anonymous_nodes, "Nodes need no token (development only)"),
+      LINGUA_CONFIG_FIELD(auth, node_token, "Token shared by every node; empty: none"),
+      LINGUA_CONFIG_FIELD(auth, node_token_file, "File whose first line is the shared node token; empty: none"),
+      LINGUA_CONFIG_FIELD(auth, node_tokens_file, "File of 'node_id token' lines: per-node tokens bound to node ids"),
+      LINGUA_CONFIG_FIELD(auth, session_tokens_file, "File of 'key tenant_id' lines: sessions need an API key"),
+      LINGUA_CONFIG_FIELD(auth, allowed_origins, "Allowed browser origins, comma or space separated; empty or *: any"),
+
       LINGUA_CONFIG_FIELD(redis, url,
                           "Redis address, redis://host:port or unix:///path; empty starts an embedded redis-server",
                           "--redis"),

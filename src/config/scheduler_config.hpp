@@ -31,6 +31,18 @@ struct server_section {
   bool operator==(const server_section&) const = default;
 };
 
+// [auth]: who may connect (docs/security.md).
+struct auth_section {
+  bool allow_anonymous_nodes = false;              // nodes need no token (development only; logged at warn)
+  std::string node_token;                          // token shared by every node; "" = none
+  std::string node_token_file;                     // file whose first line is the shared node token; "" = none
+  std::string node_tokens_file;                    // "node_id token" lines: per-node tokens bound to node ids
+  std::string session_tokens_file;                 // "key tenant_id" lines: sessions need a key; "" = no keys
+  std::string allowed_origins;                     // exact browser origins, comma/space separated; "" or "*" = any
+
+  bool operator==(const auth_section&) const = default;
+};
+
 // [redis]: the shared state every instance uses.
 struct redis_section {
   std::string url;                                 // "redis://host:port" or "unix:///path"; empty: embedded server
@@ -157,6 +169,7 @@ struct log_section {
 
 struct scheduler_config {
   server_section server;
+  auth_section auth;
   redis_section redis;
   instance_section instance;
   nodes_section nodes;

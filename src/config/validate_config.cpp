@@ -76,6 +76,24 @@ std::vector<std::string> validate(const scheduler_config& config) {
   p.positive("server.http_request_timeout_ms", server.http_request_timeout_ms);
   p.not_negative("server.rate_limit_close_after_ms", server.rate_limit_close_after_ms);
 
+  const auto& auth = config.auth;
+  if (!auth.node_token.empty() && !auth.node_token_file.empty()) {
+    p.add("auth.node_token", "must not be set together with auth.node_token_file", "both set");
+  }
+  if (!auth.node_token.empty() && auth.node_token.size() < 16) {
+    p.add("auth.node_token", "must be at least 16 characters", std::to_string(auth.node_token.size()) + " characters");
+  }
+  for (std::size_t i = 0; i < auth.allowed_origins.size();) {
+    const auto end = auth.allowed_origins.find_first_of(", \t", i);
+    const std::string_view origin =
+        std::string_view(auth.allowed_origins).substr(i, end == std::string::npos ? std::string::npos : end - i);
+    if (!origin.empty() && origin != "*" && !origin.starts_with("http://") && !origin.starts_with("https://")) {
+      p.add("auth.allowed_origins", "must list origins like https://app.example.com (or *)", quoted(origin));
+    }
+    if (end == std::string::npos) break;
+    i = end + 1;
+  }
+
   const auto& redis = config.redis;
   if (!redis.url.empty() && !redis.url.starts_with("redis://") && !redis.url.starts_with("unix://")) {
     p.add("redis.url", "must start with redis:// or unix:// (or be empty for an embedded server)", quoted(redis.url));

@@ -11,8 +11,8 @@
 namespace lingua::endpoint {
 namespace asio = boost::asio;
 
-node_link::node_link(node_link_context context, std::shared_ptr<net::connection> conn)
-    : ctx_(context), conn_(std::move(conn)) {}
+node_link::node_link(node_link_context context, std::shared_ptr<net::connection> conn, auth::node_identity identity)
+    : ctx_(context), conn_(std::move(conn)), identity_(std::move(identity)) {}
 
 bool node_link::send_text(std::string text) {
   if (!conn_ || !conn_->is_open()) return false;
@@ -79,34 +79,70 @@ asio::awaitable<void> node_link::on_text(net::connection&, std::string_view text
   }
 }
 
-asio::awaitable<void> node_link::on_register(protocol::node_register message) {
+void node_link::refuse_id(const std::string& node_id, const std::string& why) {
+  spdlog::warn("node socket {} ({}): register as '{}' refused: {}", conn_->id(), conn_->remote_endpoint(), node_id,
+               why);
+  send_error("NODE_ID_CONFLICT", "node id '" + node_id + "' refused: " + why);
+}
+
+std::string node_link::admissible_id(const protocol::node_register& message) {
   std::string wanted = message.node_id.value_or("");
-  if (!wanted.empty() && !state::valid_node_id(wanted)) {
+  if (!identity_.bound_node_id.empty()) {
+    // A per-node token names its node: that id is used whatever the register says (the ack tells the node).
+    if (!wanted.empty() && wanted != identity_.bound_node_id) {
+      spdlog::info("node socket {}: asked for node id '{}', its token is bound to '{}'", conn_->id(), wanted,
+                   identity_.bound_node_id);
+    }
+    wanted = identity_.bound_node_id;
+  } else if (!wanted.empty() && !state::valid_node_id(wanted)) {
     peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::invalid_message,
                    "node socket {}: node id '{}' is not usable, a new one is assigned", conn_->id(), wanted);
     wanted.clear();
   }
   if (!node_id_.empty() && !wanted.empty() && wanted != node_id_) {
     send_error("NODE_ID_CONFLICT", "this connection is already registered as '" + node_id_ + "'");
-    co_return;
+    return {};
   }
-  node_profile profile(message, ctx_.default_max_jobs);
-  if (!languages_within_bounds(profile)) co_return;
+  if (wanted.empty()) wanted = node_id_.empty() ? new_node_id() : node_id_;
+  if (ctx_.gate != nullptr && ctx_.gate->reserved_for_another(wanted, identity_)) {
+    refuse_id(wanted, "the id belongs to a per-node token");
+    return {};
+  }
+  // This instance's own sockets are checked here, so the binding holds even while Redis is unreachable.
+  if (auto current = ctx_.router.local_node(wanted); current && current.get() != this &&
+                                                      current->credential() != identity_.credential) {
+    refuse_id(wanted, "the node is connected with another credential");
+    return {};
+  }
+  return wanted;
+}
+
+asio::awaitable<void> node_link::on_register(protocol::node_register message) {
+  const std::string id = admissible_id(message);
+  if (id.empty()) co_return;
   // A known node id on a fresh socket: the jobs it holds were sent to its previous connection (closed, or on an
   // instance that died). Listed before this socket can receive any, moved once it is registered (below).
   std::vector<state::placed_job> orphaned;
-  if (node_id_.empty() && !wanted.empty()) {
-    auto held = co_await ctx_.state.node_jobs(wanted);
+  if (node_id_.empty()) {
+    auto held = co_await ctx_.state.node_jobs(id);
     if (held) orphaned = std::move(*held);
   }
-  if (node_id_.empty()) node_id_ = wanted;
-  if (node_id_.empty()) node_id_ = new_node_id();
+  node_profile profile(message, ctx_.default_max_jobs);
+  if (!languages_within_bounds(profile)) co_return;
+  profile.bind_credential(identity_.credential);
+  // Recorded before the socket claims the id: a refused register leaves the genuine node's socket in place.
+  const registration outcome = co_await register_in_state(id, profile);
+  if (outcome == registration::conflict) {
+    refuse_id(id, "the node is registered with another credential");
+    co_return;
+  }
+  node_id_ = id;
   profile_.emplace(std::move(profile));
   std::weak_ptr<routing::node_sink> sink = weak_from_this();  // named: see jobs::job_service::send
   co_await ctx_.router.claim_node(node_id_, std::move(sink));
   // Acknowledged even when Redis is down: the node then heartbeats, and the heartbeat registers it once Redis is
   // back (see on_heartbeat). Until then it gets no job: nothing is dispatched without the state.
-  const bool registered = co_await register_in_state();
+  const bool registered = outcome == registration::recorded;
   peer_log::info(conn_->remote_endpoint(), peer_log::peer_event::peer_activity,
                  "node {} registered{} in pool {} (max {} jobs)", node_id_, registered ? "" : " locally (Redis down)",
                profile_->capabilities().pool(), profile_->capabilities().max_concurrent_jobs);
@@ -121,9 +157,27 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
   }
 }
 
-asio::awaitable<bool> node_link::register_in_state() {
-  auto reg = co_await ctx_.state.register_node(node_id_, profile_->capabilities());
-  co_return static_cast<bool>(reg);
+asio::awaitable<node_link::registration> node_link::register_in_state(const std::string& node_id,
+                                                                      const node_profile& profile) {
+  auto reg = co_await ctx_.state.register_node(node_id, profile.capabilities());
+  if (!reg) co_return registration::state_down;
+  if (reg->conflict) co_return registration::conflict;
+  co_return registration::recorded;
+}
+
+asio::awaitable<void> node_link::lose_binding() {
+  // Meanwhile another credential registered the id (e.g. Redis lost the record): this socket lets go of the id
+  // without failing over anything (the jobs are the other registration's now) and is closed.
+  const std::string lost = std::move(node_id_);
+  node_id_.clear();
+  co_await ctx_.router.release_node(lost, this);
+  refuse_id(lost, "the node is registered with another credential");
+  if (conn_) conn_->close(net::close_code::policy_violation, "node id registered with another credential");
+}
+
+void node_link::replaced() {
+  spdlog::info("node {}: socket {} replaced by a newer connection of the node", node_id_, conn_ ? conn_->id() : 0);
+  if (conn_) conn_->close(net::close_code::policy_violation, "replaced by a newer connection of this node");
 }
 
 bool node_link::languages_within_bounds(const node_profile& profile) {
@@ -153,8 +207,12 @@ asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& me
   if (hb && !hb->known) {
     // Redis forgot the node (restart, or it was expired while silent): register it again from what we know.
     spdlog::info("node {} unknown to the state: registering it again", node_id_);
-    const bool registered = co_await register_in_state();
-    if (registered) {
+    const registration outcome = co_await register_in_state(node_id_, *profile_);
+    if (outcome == registration::conflict) {
+      co_await lose_binding();
+      co_return;
+    }
+    if (outcome == registration::recorded) {
       hb = co_await ctx_.state.heartbeat(node_id_, runtime, nullptr);
     }
   }
@@ -168,7 +226,12 @@ asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& me
 asio::awaitable<void> node_link::restore_state() {
   if (node_id_.empty() || !profile_ || !conn_ || !conn_->is_open()) co_return;
   auto self = shared_from_this();
-  const bool registered = co_await register_in_state();
+  const registration outcome = co_await register_in_state(node_id_, *profile_);
+  if (outcome == registration::conflict) {
+    co_await lose_binding();
+    co_return;
+  }
+  const bool registered = outcome == registration::recorded;
   if (!registered || !heartbeat_seen_) co_return;  // a node not yet ready becomes so with its next heartbeat
   state::node_runtime runtime = last_runtime_;
   if (draining_) runtime.status = "draining";

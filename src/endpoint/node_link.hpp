@@ -2,11 +2,18 @@
 // The scheduler's side of one node socket (`/ws/node`): registration, heartbeats, and the node's job messages,
 // each passed to the state scripts (through jobs::job_service) once the socket has proven who it is. A message
 // that claims another node id than the one this socket registered is refused. When the socket closes, the node's
-// in-flight jobs are failed over at once.
+// in-flight jobs are failed over at once — only if this socket still was the node's current one.
+//
+// Credential binding (auth): the socket arrives with the identity its upgrade proved. A per-node token registers
+// only its own node id (whatever id the register names, null included); an id reserved for a per-node token is
+// refused to every other credential; a live node id registered with another credential is refused
+// (NODE_ID_CONFLICT, checked here for this instance's sockets and atomically by the register script across
+// instances). A reconnect with the same credential takes the node over and the older socket is closed.
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "auth/gatekeeper.hpp"
 #include "endpoint/node_profile.hpp"
 #include "jobs/job_service.hpp"
 #include "net/connection.hpp"
@@ -21,13 +28,14 @@ struct node_link_context {
   jobs::job_service& jobs;
   std::uint32_t default_max_jobs = 4;
   protocol::input_limits input{};  // bounds every inbound frame; max_node_languages also bounds the union
+  const auth::gatekeeper* gate = nullptr;  // for ids reserved to per-node tokens; nullptr: none reserved
 };
 
 class node_link : public net::connection_handler,
                   public routing::node_sink,
                   public std::enable_shared_from_this<node_link> {
  public:
-  node_link(node_link_context context, std::shared_ptr<net::connection> conn);
+  node_link(node_link_context context, std::shared_ptr<net::connection> conn, auth::node_identity identity);
 
   boost::asio::awaitable<void> on_text(net::connection& conn, std::string_view text) override;
   void on_rejected(net::connection& conn, net::rejection why) override;
@@ -36,11 +44,19 @@ class node_link : public net::connection_handler,
   bool send_text(std::string text) override;
   void drain() override;
   boost::asio::awaitable<void> restore_state() override;
+  std::string credential() const override { return identity_.credential; }
+  void replaced() override;
 
  private:
   boost::asio::awaitable<void> on_register(protocol::node_register message);
   boost::asio::awaitable<void> on_heartbeat(const protocol::node_heartbeat& message);
-  boost::asio::awaitable<bool> register_in_state();
+  enum class registration { recorded, state_down, conflict };
+  boost::asio::awaitable<registration> register_in_state(const std::string& node_id, const node_profile& profile);
+  // The node id this socket may register, or "" after refusing it (error frame + log line).
+  std::string admissible_id(const protocol::node_register& message);
+  void refuse_id(const std::string& node_id, const std::string& why);
+  // The id was registered by another credential after all: release it (no failover) and close the socket.
+  boost::asio::awaitable<void> lose_binding();
   // False (and an error frame to the node) when `claimed` is not this socket's node.
   bool proves(const std::string& claimed, std::string_view what);
   void send_error(const std::string& code, const std::string& message);
@@ -50,6 +66,7 @@ class node_link : public net::connection_handler,
 
   node_link_context ctx_;
   std::shared_ptr<net::connection> conn_;
+  auth::node_identity identity_;
   std::string node_id_;
   std::optional<node_profile> profile_;
   state::node_runtime last_runtime_;

@@ -75,6 +75,7 @@ void node_profile::derive() {
   }
   caps.max_concurrent_jobs = max_jobs_.value_or(default_max_jobs_);
   caps.accept_public_jobs = accept_public_;
+  caps.credential = capabilities_.credential;
   capabilities_ = std::move(caps);
 }
 

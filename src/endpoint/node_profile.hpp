@@ -21,6 +21,8 @@ class node_profile {
   bool update(const protocol::node_heartbeat& heartbeat);
 
   const state::node_capabilities& capabilities() const { return capabilities_; }
+  // The credential the node's socket proved (kept across updates): stored with the node's record.
+  void bind_credential(std::string credential) { capabilities_.credential = std::move(credential); }
   // The service type (asr, nmt, ...) of one of the node's service ids, for MODEL_NOT_AVAILABLE reports.
   std::optional<std::string> service_type_of(const std::string& service_id) const;
 

@@ -12,8 +12,8 @@ namespace lingua::endpoint {
 namespace asio = boost::asio;
 
 session_link::session_link(session_actor::context actor_context, room_handler* rooms,
-                           std::shared_ptr<net::connection> conn)
-    : actor_context_(std::move(actor_context)), rooms_(rooms), conn_(std::move(conn)) {}
+                           std::shared_ptr<net::connection> conn, std::optional<std::string> tenant)
+    : actor_context_(std::move(actor_context)), rooms_(rooms), conn_(std::move(conn)), tenant_(std::move(tenant)) {}
 
 void session_link::send_error(const std::string& code, const std::string& message) {
   if (conn_ && conn_->is_open()) conn_->send(protocol::to_json(protocol::error_message{code, message, std::nullopt}));
@@ -72,6 +72,7 @@ asio::awaitable<void> session_link::on_init(const protocol::session_init& init) 
   std::string trace_id = init.trace_id.value_or("");
   if (trace_id.empty()) trace_id = new_uuid();
   session_profile profile = session_profile::from_init(init, new_session_id(), trace_id);
+  if (tenant_) profile.tenant_id = *tenant_;
   if (const std::string problem = check_languages(profile); !problem.empty()) {
     send_error("INVALID_MESSAGE", "Invalid message format: " + problem);
     co_return;
@@ -86,8 +87,9 @@ asio::awaitable<void> session_link::on_init(const protocol::session_init& init) 
   conn_->send(protocol::to_json(ack));
   conn_->introduced();
   peer_log::info(conn_->remote_endpoint(), peer_log::peer_event::peer_activity,
-                 "session {} opened ({} {} -> {}, {})", profile.session_id, profile.platform, profile.src_lang,
-               profile.tgt_lang, profile.mode.value_or("one_way"));
+                 "session {} opened ({} {} -> {}, {}, tenant {})", profile.session_id, profile.platform,
+                 profile.src_lang, profile.tgt_lang, profile.mode.value_or("one_way"),
+                 profile.tenant_id.empty() ? std::string("default") : profile.tenant_id);
 }
 
 asio::awaitable<void> session_link::end_session() {

@@ -3,6 +3,7 @@
 // (session_init_ack, server_heartbeat, session_close_ack, errors), and hands audio and job work to the session's
 // actor. A frame that does not parse gets error{INVALID_MESSAGE} and changes nothing; the socket carries on.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "endpoint/session_actor.hpp"
@@ -21,7 +22,10 @@ class room_handler {
 
 class session_link : public net::connection_handler, public std::enable_shared_from_this<session_link> {
  public:
-  session_link(session_actor::context actor_context, room_handler* rooms, std::shared_ptr<net::connection> conn);
+  // `tenant`: the tenant of the API key the upgrade presented (auth); it replaces any tenant_id the session_init
+  // names. nullopt (no keys configured): the session_init's tenant_id is used as sent.
+  session_link(session_actor::context actor_context, room_handler* rooms, std::shared_ptr<net::connection> conn,
+               std::optional<std::string> tenant = std::nullopt);
 
   boost::asio::awaitable<void> on_text(net::connection& conn, std::string_view text) override;
   void on_rejected(net::connection& conn, net::rejection why) override;
@@ -40,6 +44,7 @@ class session_link : public net::connection_handler, public std::enable_shared_f
   room_handler* rooms_;
   std::shared_ptr<net::connection> conn_;
   std::shared_ptr<session_actor> session_;
+  std::optional<std::string> tenant_;
 };
 
 }  // namespace lingua::endpoint

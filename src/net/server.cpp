@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -159,7 +160,11 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   spare_descriptor spare;
 
   std::unordered_map<std::string, http_handler> get_routes;
-  std::unordered_map<std::string, websocket_endpoint> websocket_routes;
+  struct websocket_route {
+    websocket_endpoint endpoint;
+    websocket_admission admit;
+  };
+  std::unordered_map<std::string, websocket_route> websocket_routes;
   std::map<std::uint64_t, http_peer> http_peers;  // oldest first (ids increase): evict_idle_http_peer()
   std::unordered_map<std::uint64_t, std::shared_ptr<detail::websocket_connection>> connections;
   std::uint64_t next_http_peer = 1;
@@ -275,12 +280,18 @@ asio::awaitable<void> server::impl::http_session(tcp::socket socket, peer_addres
     http_request summary = summarize(request, remote);
 
     http_response response;
+    bool refused_upgrade = false;
     if (beast::websocket::is_upgrade(request)) {
       const auto route = websocket_routes.find(summary.path);
+      std::optional<http_response> refusal;
+      if (route != websocket_routes.end() && !stopping && route->second.admit) refusal = route->second.admit(summary);
       if (route == websocket_routes.end()) {
         response = plain(404, "not found\n");
       } else if (stopping) {
         response = plain(503, "shutting down\n");
+      } else if (refusal) {
+        response = std::move(*refusal);
+        refused_upgrade = true;
       } else if (!caps.admit_websocket()) {
         peer_log::warn(remote, peer_log::peer_event::refused_connection,
                        "net: upgrade from {} refused: {} websocket connections (the cap)", remote, caps.websockets());
@@ -290,14 +301,14 @@ asio::awaitable<void> server::impl::http_session(tcp::socket socket, peer_addres
       } else {
         http_peers.erase(peer_id);
         registration.upgraded = true;
-        open_websocket(stream, std::move(request), std::move(summary), route->second, peer.address);
+        open_websocket(stream, std::move(request), std::move(summary), route->second.endpoint, peer.address);
         co_return;
       }
     } else {
       response = co_await respond(summary);
     }
 
-    const bool keep_alive = request.keep_alive() && !stopping;
+    const bool keep_alive = request.keep_alive() && !stopping && !refused_upgrade;
     http::response<http::string_body> res;
     res.version(request.version());
     res.result(response.status);
@@ -378,8 +389,8 @@ void server::handle_get(std::string path, http_handler handler) {
   impl_->get_routes.insert_or_assign(std::move(path), std::move(handler));
 }
 
-void server::handle_websocket(std::string path, websocket_endpoint endpoint) {
-  impl_->websocket_routes.insert_or_assign(std::move(path), std::move(endpoint));
+void server::handle_websocket(std::string path, websocket_endpoint endpoint, websocket_admission admit) {
+  impl_->websocket_routes.insert_or_assign(std::move(path), impl::websocket_route{std::move(endpoint), std::move(admit)});
 }
 
 void server::start() {

@@ -69,7 +69,8 @@ class server {
   // method other than GET → 405; WebSocket path without an upgrade → 426; upgrade on a path that is not a WebSocket
   // endpoint → 404; a GET handler that throws → 500.
   void handle_get(std::string path, http_handler handler);
-  void handle_websocket(std::string path, websocket_endpoint endpoint);
+  // `admit` (optional) runs on each upgrade request first; a refusal is answered with its response (e.g. 401).
+  void handle_websocket(std::string path, websocket_endpoint endpoint, websocket_admission admit = nullptr);
 
   // Binds and listens (throws std::system_error, e.g. address in use), then accepts on the loop.
   void start();

@@ -33,7 +33,10 @@ boost::asio::awaitable<bool> router::release_session(const std::string& session_
 }
 
 boost::asio::awaitable<void> router::claim_node(const std::string& node_id, std::weak_ptr<node_sink> sink) {
+  std::shared_ptr<node_sink> previous = local_node(node_id);
+  const bool replacing = previous != nullptr && previous != sink.lock();
   attach_node(node_id, std::move(sink));
+  if (replacing) previous->replaced();
   if (remote_ != nullptr) co_await remote_->own(true, node_id, true);
   co_return;
 }

@@ -30,6 +30,10 @@ class node_sink {
   virtual void drain() {}
   // Redis lost its data: register the node again (capabilities and last runtime) so it is selectable at once.
   virtual boost::asio::awaitable<void> restore_state() { co_return; }
+  // The fingerprint of the credential the socket proved (auth): a live node id is only taken over by the same one.
+  virtual std::string credential() const { return {}; }
+  // A newer socket of the same node (same credential) claimed the node id on this instance: this one is stale.
+  virtual void replaced() {}
 };
 
 class remote_delivery {
@@ -55,6 +59,7 @@ class router {
   boost::asio::awaitable<void> claim_session(const std::string& session_id, std::weak_ptr<session_sink> sink);
   // True when this socket was the peer's current connection anywhere (not replaced by a newer one).
   boost::asio::awaitable<bool> release_session(const std::string& session_id, const session_sink* sink);
+  // A different local sink already attached for the id is told replaced() (after the new one is attached).
   boost::asio::awaitable<void> claim_node(const std::string& node_id, std::weak_ptr<node_sink> sink);
   boost::asio::awaitable<bool> release_node(const std::string& node_id, const node_sink* sink);
 

@@ -45,6 +45,7 @@ std::string node_capabilities::to_json() const {
                       {"svc", comma_list(services)},
                       {"max", std::max<std::uint32_t>(1, max_concurrent_jobs)},
                       {"pub", accept_public_jobs ? 1 : 0}};
+  if (!credential.empty()) j["cred"] = credential;
   return j.dump();
 }
 

@@ -16,12 +16,16 @@ struct node_capabilities {
   std::vector<std::string> services;         // ready services: asr, nmt, tts, semantic, tone, ...
   std::uint32_t max_concurrent_jobs = 4;
   bool accept_public_jobs = true;
+  // Fingerprint of the credential that registered the node (auth::node_identity), never a token. The register
+  // script refuses the node id to a socket with another credential while the node is known.
+  std::string credential;
 
   // Sorted, de-duplicated union of every language.
   std::vector<std::string> languages() const;
   // The languages '-'-joined; "~" when the node declares none (such a node is never selected).
   std::string pool() const;
-  // {"pool","asr",",en,zh,","tts",...,"svc",",asr,nmt,","max",4,"pub",1} as lua/includes/state_keys.lua expects.
+  // {"pool","asr",",en,zh,","tts",...,"svc",",asr,nmt,","max",4,"pub",1,"cred","..."} as lua/includes/state_keys.lua
+  // expects ("cred" only when credential is set).
   std::string to_json() const;
 };
 

@@ -148,7 +148,7 @@ net::awaitable<result<register_outcome>> scheduler_state::register_node(const st
   std::vector<std::string> args = strings(node_id, capabilities.to_json());
     auto r = co_await run("register_node", std::move(keys), std::move(args));
   if (!r) co_return r.error();
-  co_return register_outcome{text_at(*r, 0) == "registered", text_at(*r, 1)};
+  co_return register_outcome{text_at(*r, 0) == "conflict", text_at(*r, 0) == "registered", text_at(*r, 1)};
 }
 
 net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::string& node_id,

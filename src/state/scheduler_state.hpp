@@ -71,6 +71,7 @@ struct placed_job {
 };
 
 struct register_outcome {
+  bool conflict = false;  // the node id is registered with another credential: nothing changed
   bool is_new = false;
   std::string status;
 };

@@ -32,6 +32,11 @@ struct ws_client::state {
   bool closed = false;
   std::optional<std::uint16_t> code;
   std::string reason;
+  websocket::response_type upgrade_response = [] {
+    websocket::response_type none;
+    none.result(0u);
+    return none;
+  }();
 
   // Runs the loop until done() or the deadline; returns done().
   bool run_until(const std::function<bool()>& done, clock_type::time_point deadline) {
@@ -70,7 +75,7 @@ struct ws_client::state {
   }
 
   error_code try_connect(const std::string& host, std::uint16_t port, const std::string& path,
-                         clock_type::time_point deadline) {
+                         clock_type::time_point deadline, const ws_options& options) {
     tcp::resolver resolver(loop);
     error_code ec;
     const auto endpoints = resolver.resolve(host, std::to_string(port), ec);
@@ -91,8 +96,13 @@ struct ws_client::state {
     timeouts.handshake_timeout =
         std::max(deadline - clock_type::now(), clock_type::duration(std::chrono::milliseconds(1)));
     ws->set_option(timeouts);
+    ws->set_option(websocket::stream_base::decorator([headers = options.headers](websocket::request_type& req) {
+      for (const auto& [name, value] : headers) req.set(name, value);
+    }));
     done = false;
-    ws->async_handshake(host + ":" + std::to_string(port), path, [&](const error_code& e) {
+    upgrade_response = {};
+    upgrade_response.result(0u);
+    ws->async_handshake(upgrade_response, host + ":" + std::to_string(port), path, [&](const error_code& e) {
       ec = e;
       done = true;
     });
@@ -130,11 +140,11 @@ ws_client::~ws_client() {
 }
 
 void ws_client::connect(const std::string& host, std::uint16_t port, const std::string& path,
-                        std::chrono::milliseconds timeout) {
+                        std::chrono::milliseconds timeout, ws_options options) {
   if (state_->connected) throw std::logic_error("ws_client::connect: already connected");
   const auto deadline = clock_type::now() + timeout;
   for (;;) {
-    const error_code ec = state_->try_connect(host, port, path, deadline);
+    const error_code ec = state_->try_connect(host, port, path, deadline, options);
     if (!ec) break;
     if (ec != asio::error::connection_refused || clock_type::now() + std::chrono::milliseconds(50) >= deadline) {
       throw std::runtime_error("ws_client: cannot connect to ws://" + host + ":" + std::to_string(port) + path + ": " +
@@ -182,6 +192,13 @@ std::optional<nlohmann::json> ws_client::receive_until(std::string_view type, st
     if (!message) return std::nullopt;
     if (message->is_object() && message->value("type", "") == type) return message;
   }
+}
+
+unsigned ws_client::upgrade_status() const { return state_->upgrade_response.result_int(); }
+
+std::string ws_client::upgrade_header(const std::string& name) const {
+  const auto it = state_->upgrade_response.find(name);
+  return it == state_->upgrade_response.end() ? std::string() : std::string(it->value());
 }
 
 std::size_t ws_client::pending() const { return state_->inbox.size(); }

@@ -15,8 +15,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace lingua::test {
+
+// Extras for the upgrade request.
+struct ws_options {
+  std::vector<std::pair<std::string, std::string>> headers{};  // e.g. {"Authorization", "Bearer …"}, {"Origin", …}
+};
 
 class ws_client {
  public:
@@ -29,7 +36,11 @@ class ws_client {
   // TCP connect + WebSocket handshake. A refused connection is retried (every 50 ms) until `timeout`, so a test can
   // connect to a server that is still starting. Throws std::runtime_error when it gives up.
   void connect(const std::string& host, std::uint16_t port, const std::string& path,
-               std::chrono::milliseconds timeout = std::chrono::seconds(5));
+               std::chrono::milliseconds timeout = std::chrono::seconds(5), ws_options options = {});
+  // The HTTP status of the last upgrade answer: 101 when accepted, e.g. 401 / 403 when the server refused it (then
+  // connect() threw); 0 when no answer arrived. And one header of that answer ("" when absent).
+  unsigned upgrade_status() const;
+  std::string upgrade_header(const std::string& name) const;
 
   // Writes one frame and waits until it is written. False if the connection is closed or the write fails/times out.
   bool send_text(std::string text, std::chrono::milliseconds timeout = std::chrono::seconds(5));

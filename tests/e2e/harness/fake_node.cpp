@@ -45,12 +45,40 @@ nlohmann::json fake_node::heartbeat_message(double cpu_percent, std::uint64_t ru
           {"language_capabilities", reg["language_capabilities"]}};
 }
 
-std::string fake_node::connect(std::uint16_t port) {
-  ws_.connect("127.0.0.1", port, "/ws/node");
+void fake_node::open(std::uint16_t port) {
+  std::string path = "/ws/node";
+  ws_options options;
+  if (!spec_.token.empty() && spec_.token_as_bearer) {
+    options.headers.emplace_back("Authorization", "Bearer " + spec_.token);
+  } else if (!spec_.token.empty()) {
+    path += "?token=" + spec_.token;  // test tokens need no percent-encoding
+  }
+  ws_.connect("127.0.0.1", port, path, std::chrono::seconds(5), options);
+}
+
+std::optional<nlohmann::json> fake_node::register_node() {
   ws_.send_json(register_message());
-  auto ack = ws_.receive_until("node_register_ack", std::chrono::seconds(5));
-  if (!ack) throw std::runtime_error("no node_register_ack");
-  spec_.node_id = (*ack)["node_id"].get<std::string>();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto message = ws_.receive_json(std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()));
+    if (!message) return std::nullopt;
+    const std::string type = message->value("type", "");
+    if (type == "node_register_ack") {
+      spec_.node_id = (*message)["node_id"].get<std::string>();
+      return message;
+    }
+    if (type == "error" || type == "node_error") return message;
+  }
+  return std::nullopt;
+}
+
+std::string fake_node::connect(std::uint16_t port) {
+  open(port);
+  auto answer = register_node();
+  if (!answer || answer->value("type", "") != "node_register_ack") {
+    throw std::runtime_error("no node_register_ack: " + (answer ? answer->dump() : std::string("(nothing)")));
+  }
   heartbeat();
   return spec_.node_id;
 }

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "e2e/harness/scheduler_process.hpp"
 #include "kit/ws_client.hpp"
 
 namespace lingua::test {
@@ -19,6 +20,9 @@ struct node_spec {
   std::vector<std::string> semantic = {"en", "zh"};
   std::optional<std::uint32_t> max_concurrent_jobs;
   std::vector<std::string> ready_services = {"asr", "nmt", "tts"};
+  // The credential presented with the upgrade; "" presents none. Sent as ?token= unless token_as_bearer.
+  std::string token = default_node_token;
+  bool token_as_bearer = false;
 };
 
 // A spec with the given id (and capacity), every other field at its default.
@@ -30,6 +34,10 @@ class fake_node {
 
   // Connects, registers, sends the first heartbeat; returns the node id the scheduler acknowledged.
   std::string connect(std::uint16_t port);
+  // Only the upgrade, with the spec's token (throws when refused: see socket().upgrade_status()).
+  void open(std::uint16_t port);
+  // Sends node_register and returns the scheduler's answer: node_register_ack or an error (nullopt: none in 5 s).
+  std::optional<nlohmann::json> register_node();
   void heartbeat(double cpu_percent = 10, std::uint64_t running_jobs = 0);
   nlohmann::json register_message() const;
   nlohmann::json heartbeat_message(double cpu_percent, std::uint64_t running_jobs) const;
@@ -44,6 +52,7 @@ class fake_node {
 
   ws_client& socket() { return ws_; }
   const std::string& id() const { return spec_.node_id; }
+  void set_id(std::string node_id) { spec_.node_id = std::move(node_id); }
 
  private:
   node_spec spec_;

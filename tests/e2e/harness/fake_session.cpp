@@ -18,7 +18,7 @@ std::string plan_a_audio_base64(std::size_t records) {
 
 std::string fake_session::connect(std::uint16_t port, const std::string& src, const std::string& tgt,
                                   nlohmann::json init_overrides) {
-  ws_.connect("127.0.0.1", port, "/ws/session");
+  ws_.connect("127.0.0.1", port, "/ws/session" + query_, std::chrono::seconds(5), options_);
   nlohmann::json init = {{"type", "session_init"}, {"client_version", "web-client-v1.0"},
                          {"platform", "web"},      {"src_lang", src},
                          {"tgt_lang", tgt},        {"dialect", nullptr},

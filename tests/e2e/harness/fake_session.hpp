@@ -13,6 +13,11 @@ namespace lingua::test {
 
 class fake_session {
  public:
+  fake_session() = default;
+  // Upgrades with `query` appended to /ws/session (e.g. "?token=…") and these extra headers (e.g. Origin).
+  explicit fake_session(std::string query, ws_options options = {})
+      : query_(std::move(query)), options_(std::move(options)) {}
+
   // Connects and sends session_init (one-way src→tgt unless `init` overrides fields); returns the session id.
   std::string connect(std::uint16_t port, const std::string& src = "en", const std::string& tgt = "zh",
                       nlohmann::json init_overrides = nlohmann::json::object());
@@ -33,6 +38,8 @@ class fake_session {
   ws_client ws_;
   std::string session_id_;
   std::uint64_t seq_ = 0;
+  std::string query_;
+  ws_options options_;
 };
 
 // Plan A opus audio: `records` frames of [u16 LE 59][59 bytes], base64-encoded.

@@ -50,7 +50,8 @@ scheduler_process::~scheduler_process() {
 
 void scheduler_process::start(std::chrono::milliseconds timeout) {
   std::vector<std::string> args = {LINGUA_SCHEDULER_BINARY, "--host=127.0.0.1", "--port=" + std::to_string(port_),
-                                   "--instance-id=" + instance_id_};
+                                   "--instance-id=" + instance_id_,
+                                   std::string("--auth.node_token=") + default_node_token};
   if (!redis_address_.empty()) args.push_back("--redis=" + redis_address_);
   // LINGUA_SCHEDULER_WRAPPER="gdb -batch -ex run -ex bt --args" (or valgrind …) runs the binary under a tool.
   if (const char* wrapper = std::getenv("LINGUA_SCHEDULER_WRAPPER"); wrapper != nullptr && *wrapper != '\0') {

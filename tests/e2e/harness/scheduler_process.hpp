@@ -11,6 +11,10 @@
 
 namespace lingua::test {
 
+// The shared node token every scheduler_process is started with (--auth.node_token) and every fake_node presents
+// unless told otherwise. A test replaces it by passing its own --auth.* flags (the last occurrence wins).
+inline constexpr const char* default_node_token = "e2e-shared-node-token-0123456789";
+
 class scheduler_process {
  public:
   // `redis_address`: "" for the embedded Redis, else redis://… or unix://…; `extra_args` are further flags.

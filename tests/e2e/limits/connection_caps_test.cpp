@@ -113,7 +113,7 @@ TEST_F(connection_caps, a_socket_that_never_introduces_itself_is_closed_after_th
   ws_client session_socket;
   session_socket.connect("127.0.0.1", scheduler.port(), "/ws/session");
   ws_client node_socket;
-  node_socket.connect("127.0.0.1", scheduler.port(), "/ws/node");
+  node_socket.connect("127.0.0.1", scheduler.port(), std::string("/ws/node?token=") + default_node_token);
   fake_session introduced;
   introduced.connect(scheduler.port());
 

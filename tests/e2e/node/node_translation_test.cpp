@@ -51,7 +51,8 @@ class NodeTranslation : public ::testing::Test {
     scheduler = std::make_unique<scheduler_process>("", fast_test_flags());
     scheduler->start();
     node = std::make_unique<node_process>(std::vector<std::string>{
-        "--scheduler=ws://127.0.0.1:" + std::to_string(scheduler->port()) + "/ws/node", "--workers=1",
+        "--scheduler=ws://127.0.0.1:" + std::to_string(scheduler->port()) + "/ws/node?token=" + default_node_token,
+        "--workers=1",
         "--heartbeat-interval-ms=500", "--log-level=debug",
         // The test machine is shared with other builds: report the node's own CPU, not the machine's.
         "--report-cpu=process"});

@@ -34,6 +34,26 @@ TEST_F(state_registration, re_registering_updates_in_place_and_cleans_the_pool_i
   EXPECT_EQ(raw({"ZSCORE", state->keys().key("pair:pools"), "en|zh|en-zh"}).type(), redis::reply::kind::nil);
 }
 
+TEST_F(state_registration, a_known_node_id_is_refused_to_another_credential_and_its_record_is_unchanged) {
+  auto genuine = en_zh_node();
+  genuine.credential = "shared:aaaa";
+  ASSERT_TRUE(run(state->register_node("n1", genuine)));
+  auto impostor = en_zh_node();
+  impostor.credential = "anonymous";
+  impostor.asr_languages = {"de", "en"};
+  impostor.tts_languages = {"de", "en"};
+  impostor.other_languages = {};
+  auto refused = run(state->register_node("n1", impostor));
+  ASSERT_TRUE(refused);
+  EXPECT_TRUE(refused->conflict);
+  EXPECT_EQ(raw({"ZSCORE", state->keys().key("pool:all"), "en-zh|n1"}).str(), "0") << "still in its own pool";
+  EXPECT_EQ(raw({"ZSCORE", state->keys().key("pool:all"), "de-en|n1"}).type(), redis::reply::kind::nil);
+  auto same = run(state->register_node("n1", genuine));
+  ASSERT_TRUE(same);
+  EXPECT_FALSE(same->conflict) << "the same credential re-registers (a reconnect)";
+  EXPECT_FALSE(same->is_new);
+}
+
 TEST_F(state_registration, two_nodes_with_the_same_languages_share_one_pool) {
   ASSERT_TRUE(run(state->register_node("n1", en_zh_node())));
   ASSERT_TRUE(run(state->register_node("n2", en_zh_node())));
