@@ -59,7 +59,7 @@ TEST_F(hostile_input, a_frame_nested_100000_deep_on_either_endpoint_gets_an_erro
   ws_client session_socket;  // never sent session_init
   session_socket.connect("127.0.0.1", scheduler.port(), "/ws/session");
   ws_client node_socket;  // never registered
-  node_socket.connect("127.0.0.1", scheduler.port(), "/ws/node");
+  node_socket.connect("127.0.0.1", scheduler.port(), std::string("/ws/node?token=") + default_node_token);
   ASSERT_TRUE(session_socket.send_text(deep_frame()));
   expect_invalid_message(session_socket, "nested deeper than 64 levels");
   ASSERT_TRUE(node_socket.send_text(deep_frame()));
@@ -134,7 +134,7 @@ TEST_F(hostile_input, a_node_declaring_too_many_languages_is_refused_and_nothing
   for (const node_spec& spec : {wide, spread}) {
     fake_node node(spec);
     ws_client& ws = node.socket();
-    ws.connect("127.0.0.1", scheduler.port(), "/ws/node");
+    ws.connect("127.0.0.1", scheduler.port(), std::string("/ws/node?token=") + default_node_token);
     ws.send_json(node.register_message());
     expect_invalid_message(ws, "languages");
     EXPECT_FALSE(ws.receive_until("node_register_ack", 300ms));
@@ -172,7 +172,8 @@ TEST_F(hostile_input, a_flood_of_garbage_and_deep_json_does_not_stop_a_normal_se
   std::vector<std::thread> flooders;
   for (int i = 0; i < 4; ++i) {
     flooders.emplace_back([&, i] {
-      const char* path = i % 2 == 0 ? "/ws/session" : "/ws/node";
+      const std::string path = i % 2 == 0 ? std::string("/ws/session")
+                                          : std::string("/ws/node?token=") + default_node_token;
       const auto until = std::chrono::steady_clock::now() + 4s;
       for (int connection = 0; connection < 5 && !stop && std::chrono::steady_clock::now() < until; ++connection) {
         ws_client ws;
