@@ -14,7 +14,7 @@ endif()
 if(LINGUA_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
-# The reference node's engines (src/node).
+# The reference node's engines (src/node); also the web-client silence tests' real Opus packets.
 pkg_check_modules(OPUS REQUIRED IMPORTED_TARGET opus)
 # Debian's pocketsphinx.pc names /usr/include/sphinxbase, which libsphinxbase-dev does not ship (its headers are in
 # the multiarch directory): keep only the include directories that exist.

@@ -12,7 +12,8 @@
 --   {"completed", session_id, job_id, attempt, ...}  first report; then the jobs handed to this node
 --   {"upgraded", session_id}    a text result after an empty one for the same attempt (deliver it)
 --   {"duplicate", session_id}   the same attempt reported again (deliver nothing)
---   {"stale", session_id}       not the current node/attempt (deliver nothing)
+--   {"stale", session_id, job_id, attempt, ...}  not the current node/attempt (deliver nothing); a replaced node's
+--                               kept slot is given back, then the jobs handed to it
 --   {"unknown"}
 -- @include "includes/state_keys.lua"
 -- @include "includes/pools.lua"
@@ -22,10 +23,21 @@
 local cfg = cjson.decode(ARGV[1])
 local job_id, node, attempt, outcome = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local job = load_json(K.jobs, job_id)
-if job == nil then return { 'unknown' } end
-local sess = job.sess or ''
-if job.node ~= node or job.att ~= attempt then return { 'stale', sess } end
 local now = now_ms()
+if job == nil then
+  release_kept(K, job_id, node)
+  return { 'unknown' }
+end
+local sess = job.sess or ''
+if job.node ~= node or job.att ~= attempt then
+  -- A replaced node's late result: it is not delivered, but the node is done with the job and gives back the slot
+  -- it kept (includes/slots.lua keep_slot), which goes to a waiting job at once.
+  local reply = { 'stale', sess }
+  if job.node ~= node and release_kept(K, job_id, node) and redis.call('ZCARD', K.backlog) > 0 then
+    for _, v in ipairs(handoff(K, node, now, cfg, tonumber(ARGV[8]))) do reply[#reply + 1] = v end
+  end
+  return reply
+end
 if TERMINAL[job.st] then
   if job.st == 'completed_no_text' and outcome == 'completed' then
     finish(K, job_id, job, outcome, ARGV[6], now, tonumber(ARGV[7]))

@@ -6,7 +6,7 @@
 -- KEYS[1..12] the state keys (includes/state_keys.lua)
 -- ARGV[1] selection cfg JSON {hb_timeout, threshold, sample, rounds, seed}
 -- ARGV[2] node_id
--- ARGV[3] runtime JSON {st, cpu, gpu, mem, run}  (st: registering|ready|degraded|draining|offline)
+-- ARGV[3] runtime JSON {st, cpu, gpu, mem, run, q}  (q: jobs waiting in the node's own queue)  (st: registering|ready|degraded|draining|offline)
 -- ARGV[4] capabilities JSON as for register_node, or "" to keep the current ones
 -- ARGV[5] how many backlog entries a hand-off may look at
 -- ARGV[6] deadline, Redis clock ms (0: none): a late call hands nobody a job its caller would never send

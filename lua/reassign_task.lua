@@ -1,5 +1,6 @@
 -- reassign_task: failover. Compare-and-set on the attempt: only the caller that saw the current attempt moves the
--- job, so two instances noticing the same timeout move it once. The failed node's slot is released (once) and the
+-- job, so two instances noticing the same timeout move it once. The failed node's slot is released (once; after a
+-- run_timeout it stays taken until the node's late result or two more run deadlines: keep_slot) and the
 -- node is excluded for this job; the job goes to another node with attempt + 1, waits in the backlog if capable
 -- nodes are busy, or fails for good after max attempts or when no other node can serve it. The released slot, if
 -- its node is still registered, goes to the oldest waiting job it can serve, in the same call.
@@ -30,7 +31,13 @@ if job.att ~= expected or TERMINAL[job.st] or job.st == 'queued' then return { '
 
 local now = now_ms()
 local old_node = job.node
-local released = release(K, job_id, old_node)
+local released = false
+if ARGV[4] == 'run_timeout' then
+  -- The node may still be working on it (includes/slots.lua): it keeps the slot for up to two run deadlines.
+  keep_slot(K, job_id, old_node, now + 2 * (job.runms or 0))
+else
+  released = release(K, job_id, old_node)
+end
 -- A node that reconnected is alive: its job moves (to it again, if it fits best) without excluding it.
 if ARGV[4] ~= 'reconnected' and not in_list(job.tried, old_node) then job.tried = (job.tried or ',') .. old_node .. ',' end
 job.why = ARGV[4]

@@ -15,7 +15,7 @@ packages=(
   libgtest-dev libgmock-dev
   libbenchmark-dev
   redis-server            # the state store (embedded by default, and in tests)
-  libopus-dev             # lingua-node: Opus "Plan A" audio
+  libopus-dev             # lingua-node: Opus "Plan A" audio; tests: real Opus packets for the silence tests
   libpocketsphinx-dev pocketsphinx-en-us  # lingua-node: ASR (English)
   apertium apertium-eng-spa               # lingua-node: MT (English <-> Spanish; add apertium-* pairs)
   libespeak-ng-dev espeak-ng-data         # lingua-node: TTS

@@ -1,4 +1,5 @@
--- Pool membership. A pool is a language set ("de-en-zh": sorted, '-'-joined); a node is in exactly one pool.
+-- Pool membership. A pool is a language set ("de-en-zh": the primary subtags of the node's BCP-47 tags, sorted,
+-- '-'-joined; a primary subtag never contains '-', so split(pool, '-') is safe); a node is in exactly one pool.
 -- Members live in two lex-ordered sorted sets (all members; members with a free slot), each pool bracketed by its
 -- "<pool>|" sentinel so that ZRANK(sentinel) + offset reaches any member in O(log N): sampling a random member never
 -- depends on how many nodes exist. pair_pools lists, for every language pair a<=b in a pool, the pools serving it.

@@ -7,6 +7,17 @@
 -- Transient reasons (the node may take it later) decide "wait in the backlog" over "refuse".
 local TRANSIENT = { FULL = true, OVERLOADED = true, NOT_READY = true, STALE = true, MODEL_UNAVAILABLE = true }
 
+-- Does a node's ",tag,tag," list serve the job's language tag (BCP-47, normalised by C++)? The exact tag; or, for
+-- a regional tag ("zh-CN"), the bare language ("zh": a node that declares only the language serves every region);
+-- or, for a bare tag ("zh"), any regional form of it ("zh-CN": a node for one region serves the language).
+-- Two different regions ("zh-CN" vs "zh-TW") do not match.
+local function serves_language(list, lang)
+  if in_list(list, lang) then return true end
+  local dash = string.find(lang, '-', 1, true)
+  if dash then return in_list(list, string.sub(lang, 1, dash - 1)) end
+  return list ~= nil and string.find(list, ',' .. lang .. '-', 1, true) ~= nil
+end
+
 local function node_fits(K, job, node, now, cfg)
   if in_list(job.tried, node) then return nil, 'EXCLUDED' end
   local info = load_json(K.node_info, node)
@@ -19,15 +30,17 @@ local function node_fits(K, job, node, now, cfg)
     if not in_list(info.svc, svc) then return nil, 'MISSING_SERVICE' end
   end
   for lang in string.gmatch(job.asr, '[^,]+') do
-    if not in_list(info.asr, lang) then return nil, 'MISSING_LANGUAGE' end
+    if not serves_language(info.asr, lang) then return nil, 'MISSING_LANGUAGE' end
   end
   for lang in string.gmatch(job.tts, '[^,]+') do
-    if not in_list(info.tts, lang) then return nil, 'MISSING_LANGUAGE' end
+    if not serves_language(info.tts, lang) then return nil, 'MISSING_LANGUAGE' end
   end
   if cfg.marks then  -- unavailability marks are rare: only looked up when some exist (see select_node)
     for svc in string.gmatch(job.need, '[^,]+') do
       local until_ms = redis.call('HGET', K.unavailable, node .. '|' .. svc)
       if until_ms and tonumber(until_ms) > now then return nil, 'MODEL_UNAVAILABLE' end
+      -- An expired mark is removed, so that the marks-exist check in select_node goes back to the fast path.
+      if until_ms then redis.call('HDEL', K.unavailable, node .. '|' .. svc) end
     end
   end
   if (state.cpu or 0) >= cfg.threshold or (state.gpu or 0) >= cfg.threshold or (state.mem or 0) >= cfg.threshold then
@@ -35,7 +48,9 @@ local function node_fits(K, job, node, now, cfg)
   end
   local load = tonumber(redis.call('HGET', K.node_load, node) or '0')
   if load >= info.max then return nil, 'FULL' end
-  local busy = math.max(load, state.run or 0)
+  -- What the node reports (its running jobs and, for a node that serialises its work, the jobs waiting in its own
+  -- queue) only orders candidates: reports are up to a heartbeat old, so the exact slot count alone decides FULL.
+  local busy = math.max(load, (state.run or 0) + (state.q or 0))
   -- Least loaded relative to capacity; CPU breaks ties between equally loaded nodes.
   return busy / info.max + (state.cpu or 0) / 1e6, nil
 end

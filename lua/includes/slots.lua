@@ -41,6 +41,20 @@ local function release(K, job_id, node)
   return true
 end
 
+-- job_cancel does not stop every node: the Lingua node agent finishes the job and sends its result late. A job taken
+-- from its node for missing the run deadline therefore leaves its slot there taken (a "kept slot": the node->job
+-- link stays) until that late result arrives (complete_task) or `until_ms` passes (expire_deadlines reads the
+-- deadline entry "kept|<node>|<job_id>").
+local function keep_slot(K, job_id, node, until_ms)
+  redis.call('ZADD', K.deadlines, until_ms, 'kept|' .. node .. '|' .. job_id)
+end
+
+-- Gives back a kept slot (see keep_slot); true when there was one.
+local function release_kept(K, job_id, node)
+  redis.call('ZREM', K.deadlines, 'kept|' .. node .. '|' .. job_id)
+  return release(K, job_id, node)
+end
+
 -- Hands the node's free slots to the oldest waiting jobs it can serve (looking at most `scan` of them).
 -- Returns a flat list job_id, attempt, ... of the jobs it assigned, for the caller to send.
 local function handoff(K, node, now, cfg, scan)

@@ -86,6 +86,10 @@ endpoint::session_settings session_settings_of(const config::scheduler_config& c
   s.segmentation.hangover_manual_ms = c.segmentation.hangover_manual_ms;
   s.segmentation.padding_auto_ms = c.segmentation.padding_auto_ms;
   s.segmentation.padding_manual_ms = c.segmentation.padding_manual_ms;
+  s.segmentation.speech.skip_silent_cuts = c.segmentation.skip_silent_cuts;
+  s.segmentation.speech.silent_packet_max_bytes = c.segmentation.silent_packet_max_bytes;
+  s.segmentation.speech.min_speech_ms = c.segmentation.min_speech_ms;
+  s.segmentation.speech.pcm_silence_rms = c.segmentation.pcm_silence_rms;
   s.result_gap_wait_ms = c.segmentation.result_gap_wait_ms;
   s.max_utterance_audio_bytes = c.segmentation.max_utterance_audio_bytes;
   s.sticky_sessions = c.selection.sticky_sessions;
@@ -274,7 +278,8 @@ int scheduler_app::run() {
 
   const endpoint::node_link_context node_context{
       state, router, jobs, static_cast<std::uint32_t>(config_.nodes.default_max_concurrent_jobs),
-      input_limits_of(config_), &gate};
+      input_limits_of(config_), &gate,
+      static_cast<std::uint32_t>(config_.nodes.serial_max_concurrent_jobs)};
   front.handle_websocket(
       "/ws/node",
       [&](const std::shared_ptr<net::connection>& conn, const net::http_request& upgrade) {

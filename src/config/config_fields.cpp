@@ -205,6 +205,8 @@ std::vector<config_field> build_fields() {
                           "Presence and ownership renewal period, below presence_ttl_ms, ms"),
 
       LINGUA_CONFIG_FIELD(nodes, default_max_concurrent_jobs, "Concurrent jobs per node when the node does not say"),
+      LINGUA_CONFIG_FIELD(nodes, serial_max_concurrent_jobs,
+                          "Concurrent jobs for a node that does not say but reports gpu_queue_length (it serialises)"),
       LINGUA_CONFIG_FIELD(nodes, heartbeat_interval_ms, "Heartbeat period asked of nodes, ms"),
       LINGUA_CONFIG_FIELD(nodes, heartbeat_timeout_ms, "A node silent this long is offline, ms"),
       LINGUA_CONFIG_FIELD(nodes, resource_threshold_percent,
@@ -236,6 +238,10 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(segmentation, padding_manual_ms, "Silence the node appends after a client's cut, ms"),
       LINGUA_CONFIG_FIELD(segmentation, max_utterance_audio_bytes, "Audio accepted in one utterance message, bytes"),
       LINGUA_CONFIG_FIELD(segmentation, result_gap_wait_ms, "A missing result is waited for this long, then skipped, ms"),
+      LINGUA_CONFIG_FIELD(segmentation, skip_silent_cuts, "Cuts that hold no speech are not dispatched"),
+      LINGUA_CONFIG_FIELD(segmentation, silent_packet_max_bytes, "An Opus packet of at most this size is silence, bytes"),
+      LINGUA_CONFIG_FIELD(segmentation, min_speech_ms, "A cut with less voiced audio is not dispatched, ms"),
+      LINGUA_CONFIG_FIELD(segmentation, pcm_silence_rms, "A PCM16 20 ms frame below this RMS is silence (of 32767)"),
 
       LINGUA_CONFIG_FIELD(rooms, expire_after_ms, "A room without activity is closed after, ms"),
       LINGUA_CONFIG_FIELD(rooms, scan_interval_ms, "Period of the room expiry scan, ms"),

@@ -71,6 +71,7 @@ struct instance_section {
 // [nodes]: inference nodes and their health.
 struct nodes_section {
   std::size_t default_max_concurrent_jobs = 4;     // jobs per node when the node does not say, jobs
+  std::size_t serial_max_concurrent_jobs = 1;      // the same, for a node that reports gpu_queue_length, jobs
   std::int64_t heartbeat_interval_ms = 15000;      // heartbeat period asked of nodes, ms
   std::int64_t heartbeat_timeout_ms = 45000;       // a node silent this long is offline (> interval), ms
   double resource_threshold_percent = 95.0;        // cpu/gpu/memory use at or above this excludes a node, percent
@@ -117,6 +118,10 @@ struct segmentation_section {
   std::int64_t padding_manual_ms = 280;            // silence the node appends after a client's cut, ms
   std::size_t max_utterance_audio_bytes = 512000;    // audio accepted in one `utterance` message, bytes
   std::int64_t result_gap_wait_ms = 5000;          // a missing result is waited for this long, then skipped, ms
+  bool skip_silent_cuts = true;                    // cuts that hold no speech are not dispatched
+  std::size_t silent_packet_max_bytes = 20;        // an Opus packet this small is silence, bytes
+  std::int64_t min_speech_ms = 60;                 // a cut with less voiced audio is not dispatched, ms
+  double pcm_silence_rms = 100.0;                  // a PCM16 20 ms frame with a lower RMS is silence (of 32767)
 
   bool operator==(const segmentation_section&) const = default;
 };

@@ -123,6 +123,7 @@ std::vector<std::string> validate(const scheduler_config& config) {
 
   const auto& nodes = config.nodes;
   p.at_least("nodes.default_max_concurrent_jobs", nodes.default_max_concurrent_jobs, std::size_t{1});
+  p.at_least("nodes.serial_max_concurrent_jobs", nodes.serial_max_concurrent_jobs, std::size_t{1});
   p.positive("nodes.heartbeat_interval_ms", nodes.heartbeat_interval_ms);
   p.below("nodes.heartbeat_interval_ms", nodes.heartbeat_interval_ms, "nodes.heartbeat_timeout_ms",
           nodes.heartbeat_timeout_ms);
@@ -156,6 +157,7 @@ std::vector<std::string> validate(const scheduler_config& config) {
   p.not_negative("segmentation.hangover_manual_ms", segmentation.hangover_manual_ms);
   p.not_negative("segmentation.padding_auto_ms", segmentation.padding_auto_ms);
   p.not_negative("segmentation.padding_manual_ms", segmentation.padding_manual_ms);
+  p.not_negative("segmentation.min_speech_ms", segmentation.min_speech_ms);
   p.at_least("segmentation.max_utterance_audio_bytes", segmentation.max_utterance_audio_bytes, std::size_t{1});
   p.not_negative("segmentation.result_gap_wait_ms", segmentation.result_gap_wait_ms);
 

@@ -36,6 +36,7 @@ bool node_link::proves(const std::string& claimed, std::string_view what) {
 asio::awaitable<void> node_link::on_text(net::connection&, std::string_view text) {
   auto parsed = protocol::parse_node_message(text, ctx_.input);
   if (!parsed) {
+    // Never silence: a node agent without an ack timeout would wait forever for a register it cannot know failed.
     peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::invalid_message,
                    "node socket {} {}: invalid message dropped: {}", conn_->id(), conn_->remote_endpoint(),
                    parsed.error().message);
@@ -127,7 +128,7 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
     auto held = co_await ctx_.state.node_jobs(id);
     if (held) orphaned = std::move(*held);
   }
-  node_profile profile(message, ctx_.default_max_jobs);
+  node_profile profile(message, ctx_.default_max_jobs, ctx_.serial_max_jobs);
   if (!languages_within_bounds(profile)) co_return;
   profile.bind_credential(identity_.credential);
   // Recorded before the socket claims the id: a refused register leaves the genuine node's socket in place.
@@ -137,6 +138,7 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
     co_return;
   }
   node_id_ = id;
+  note_ignored(message.ignored_entries);
   profile_.emplace(std::move(profile));
   std::weak_ptr<routing::node_sink> sink = weak_from_this();  // named: see jobs::job_service::send
   co_await ctx_.router.claim_node(node_id_, std::move(sink));
@@ -180,6 +182,16 @@ void node_link::replaced() {
   if (conn_) conn_->close(net::close_code::policy_violation, "replaced by a newer connection of this node");
 }
 
+void node_link::note_ignored(const std::vector<std::string>& entries) {
+  if (entries == last_ignored_) return;  // heartbeats repeat the same report every 15 s: log changes only
+  last_ignored_ = entries;
+  if (entries.empty()) return;
+  std::string list;
+  for (const auto& e : entries) list += (list.empty() ? "" : "; ") + e;
+  peer_log::info(conn_->remote_endpoint(), peer_log::peer_event::peer_report, "node {}: {} entr{} of its report ignored ({})",
+                 node_id_, entries.size(), entries.size() == 1 ? "y" : "ies", list);
+}
+
 bool node_link::languages_within_bounds(const node_profile& profile) {
   const std::size_t declared = profile.capabilities().languages().size();
   if (declared <= ctx_.input.max_node_languages) return true;
@@ -193,6 +205,7 @@ bool node_link::languages_within_bounds(const node_profile& profile) {
 }
 
 asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& message) {
+  note_ignored(message.ignored_entries);
   node_profile next = *profile_;
   const bool changed = next.update(message);
   if (!languages_within_bounds(next)) co_return;

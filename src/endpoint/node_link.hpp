@@ -9,9 +9,11 @@
 // refused to every other credential; a live node id registered with another credential is refused
 // (NODE_ID_CONFLICT, checked here for this instance's sockets and atomically by the register script across
 // instances). A reconnect with the same credential takes the node over and the older socket is closed.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/gatekeeper.hpp"
 #include "endpoint/node_profile.hpp"
@@ -29,6 +31,7 @@ struct node_link_context {
   std::uint32_t default_max_jobs = 4;
   protocol::input_limits input{};  // bounds every inbound frame; max_node_languages also bounds the union
   const auth::gatekeeper* gate = nullptr;  // for ids reserved to per-node tokens; nullptr: none reserved
+  std::uint32_t serial_max_jobs = 1;  // for a node that reports gpu_queue_length and declares no capacity
 };
 
 class node_link : public net::connection_handler,
@@ -63,6 +66,8 @@ class node_link : public net::connection_handler,
   // An INVALID_MESSAGE error naming the problem when `profile` declares more distinct languages than allowed (the
   // pool's pair index grows with their square); true when within bounds.
   bool languages_within_bounds(const node_profile& profile);
+  // Logs the report entries the parser dropped (unknown service types, statuses, …) when they change.
+  void note_ignored(const std::vector<std::string>& entries);
 
   node_link_context ctx_;
   std::shared_ptr<net::connection> conn_;
@@ -72,6 +77,7 @@ class node_link : public net::connection_handler,
   state::node_runtime last_runtime_;
   bool draining_ = false;
   bool heartbeat_seen_ = false;  // last_runtime_ is the node's own report
+  std::vector<std::string> last_ignored_;
 };
 
 }  // namespace lingua::endpoint

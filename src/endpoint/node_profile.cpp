@@ -9,10 +9,15 @@ void add(std::vector<std::string>& list, const std::string& item) {
   if (!item.empty() && std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
 }
 
+// Language tags are kept in their normalised spelling (zh_cn → zh-CN) so that the scripts compare them exactly.
+void add_language(std::vector<std::string>& list, const std::string& tag) { add(list, state::normalize_language(tag)); }
+
 }  // namespace
 
-node_profile::node_profile(const protocol::node_register& registration, std::uint32_t default_max_jobs)
+node_profile::node_profile(const protocol::node_register& registration, std::uint32_t default_max_jobs,
+                           std::uint32_t serial_max_jobs)
     : default_max_jobs_(default_max_jobs),
+      serial_max_jobs_(serial_max_jobs),
       languages_(registration.language_capabilities),
       models_(registration.installed_models),
       services_(registration.installed_services.value_or(std::vector<protocol::installed_service>{})),
@@ -29,6 +34,7 @@ bool node_profile::update(const protocol::node_heartbeat& heartbeat) {
   services_ = heartbeat.installed_services;
   readiness_ = heartbeat.capability_by_type;
   if (heartbeat.max_concurrent_jobs) max_jobs_ = heartbeat.max_concurrent_jobs;
+  if (heartbeat.resource_usage.gpu_queue_length) serialises_ = true;
   derive();
   return before.to_json() != capabilities_.to_json();
 }
@@ -44,21 +50,21 @@ void node_profile::derive() {
   state::node_capabilities caps;
   // Languages: the node's declared language capabilities; failing those, its installed models.
   if (languages_) {
-    for (const auto& l : languages_->asr_languages.value_or(std::vector<std::string>{})) add(caps.asr_languages, l);
-    for (const auto& l : languages_->tts_languages.value_or(std::vector<std::string>{})) add(caps.tts_languages, l);
-    for (const auto& l : languages_->semantic_languages.value_or(std::vector<std::string>{})) add(caps.other_languages, l);
+    for (const auto& l : languages_->asr_languages.value_or(std::vector<std::string>{})) add_language(caps.asr_languages, l);
+    for (const auto& l : languages_->tts_languages.value_or(std::vector<std::string>{})) add_language(caps.tts_languages, l);
+    for (const auto& l : languages_->semantic_languages.value_or(std::vector<std::string>{})) add_language(caps.other_languages, l);
     for (const auto& nmt : languages_->nmt_capabilities.value_or(std::vector<protocol::nmt_capability>{})) {
-      for (const auto& l : nmt.languages) add(caps.other_languages, l);
+      for (const auto& l : nmt.languages) add_language(caps.other_languages, l);
     }
   }
   if (caps.asr_languages.empty() && caps.tts_languages.empty() && caps.other_languages.empty()) {
     for (const auto& m : models_) {
       if (m.enabled == false) continue;
-      if (m.kind == "asr" && m.src_lang) add(caps.asr_languages, *m.src_lang);
-      if (m.kind == "tts") add(caps.tts_languages, m.tgt_lang.value_or(m.src_lang.value_or("")));
+      if (m.kind == "asr" && m.src_lang) add_language(caps.asr_languages, *m.src_lang);
+      if (m.kind == "tts") add_language(caps.tts_languages, m.tgt_lang.value_or(m.src_lang.value_or("")));
       if (m.kind == "nmt") {
-        if (m.src_lang) add(caps.other_languages, *m.src_lang);
-        if (m.tgt_lang) add(caps.other_languages, *m.tgt_lang);
+        if (m.src_lang) add_language(caps.other_languages, *m.src_lang);
+        if (m.tgt_lang) add_language(caps.other_languages, *m.tgt_lang);
       }
     }
   }
@@ -73,7 +79,7 @@ void node_profile::derive() {
     }
     if (services_.empty()) caps.services = {"asr", "nmt", "tts"};
   }
-  caps.max_concurrent_jobs = max_jobs_.value_or(default_max_jobs_);
+  caps.max_concurrent_jobs = max_jobs_.value_or(serialises_ ? serial_max_jobs_ : default_max_jobs_);
   caps.accept_public_jobs = accept_public_;
   caps.credential = capabilities_.credential;
   capabilities_ = std::move(caps);
@@ -86,6 +92,8 @@ state::node_runtime runtime_of(const protocol::node_heartbeat& heartbeat) {
   runtime.gpu_percent = heartbeat.resource_usage.gpu_percent.value_or(0);
   runtime.mem_percent = heartbeat.resource_usage.mem_percent;
   runtime.running_jobs = static_cast<std::uint32_t>(std::min<std::uint64_t>(heartbeat.resource_usage.running_jobs, 1U << 20));
+  runtime.queued_jobs = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(heartbeat.resource_usage.gpu_queue_length.value_or(0), 1U << 20));
   return runtime;
 }
 

@@ -15,7 +15,11 @@ namespace lingua::endpoint {
 
 class node_profile {
  public:
-  node_profile(const protocol::node_register& registration, std::uint32_t default_max_jobs);
+  // Capacity: the node's max_concurrent_jobs; else `serial_max_jobs` once its heartbeats report gpu_queue_length
+  // (the Lingua node agent runs all GPU work through one FIFO: jobs beyond it only wait there, towards its own queue
+  // timeout, instead of in the scheduler's backlog where any node can take them); else `default_max_jobs`.
+  node_profile(const protocol::node_register& registration, std::uint32_t default_max_jobs,
+               std::uint32_t serial_max_jobs = 1);
 
   // Folds in what a heartbeat carries; true when the capabilities changed.
   bool update(const protocol::node_heartbeat& heartbeat);
@@ -30,6 +34,8 @@ class node_profile {
   void derive();
 
   std::uint32_t default_max_jobs_;
+  std::uint32_t serial_max_jobs_;
+  bool serialises_ = false;  // its heartbeats report gpu_queue_length
   std::optional<protocol::node_language_capabilities> languages_;
   std::vector<protocol::installed_model> models_;
   std::vector<protocol::installed_service> services_;

@@ -237,8 +237,11 @@ asio::awaitable<void> session_actor::dispatch(work w) {
   std::optional<std::vector<audience>> room;
   if (ctx_.audiences) room = co_await ctx_.audiences(profile_.session_id);
   std::vector<audience> audiences;
-  if (room && !room->empty()) {
+  const bool in_room = room && !room->empty();
+  if (in_room) {
     audiences = std::move(*room);
+    // Each listener language is its own stream towards nodes (see protocol::stream_session_id).
+    for (auto& who : audiences) who.stream = true;
   } else {
     audience speaker;
     speaker.target_lang = profile_.tgt_lang;
@@ -282,6 +285,7 @@ asio::awaitable<void> session_actor::dispatch_one(const work& w, const audience&
   if (ctx_.settings.sticky_sessions) order.requirements.sticky_node = sticky_node_;
   order.audio = w.audio;
   order.audio_duration_ms = w.duration_ms;
+  if (who.stream) assign.session_id = protocol::stream_session_id(profile.session_id, who.target_lang);
   order.assign = std::move(assign);
 
   job_context job;
@@ -395,17 +399,43 @@ void session_actor::release_ready() {
             send(text);
             continue;
           }
-          // The spawned coroutine outlives this loop: it gets copies (router::to_session takes references).
-          routing::session_delivery copy = routing::client_text{text};
-          asio::co_spawn(
-              ctx_.executor,
-              [router = &ctx_.router, id = listener, news = std::move(copy)]() mutable -> asio::awaitable<void> {
-                co_await router->to_session(id, std::move(news));
-              },
-              asio::detached);
+          send_to_listener(listener, text);
         }
       }
     }
+  }
+}
+
+void session_actor::send_to_listener(const std::string& listener, std::string text) {
+  auto [it, fresh] = listener_queues_.try_emplace(listener);
+  it->second.push_back(std::move(text));
+  if (!fresh) return;  // its drainer is running and will take this one after the earlier ones
+  auto self = shared_from_this();
+  asio::co_spawn(
+      ctx_.executor, [self, id = listener]() -> asio::awaitable<void> { co_await self->drain_listener(id); },
+      [id = listener](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::error("delivery to listener {} failed: {}", id, ex.what());
+        }
+      });
+}
+
+asio::awaitable<void> session_actor::drain_listener(std::string listener) {
+  while (true) {
+    auto it = listener_queues_.find(listener);
+    if (it == listener_queues_.end()) co_return;
+    if (it->second.empty()) {
+      listener_queues_.erase(it);
+      co_return;
+    }
+    routing::session_delivery news = routing::client_text{std::move(it->second.front())};
+    it->second.pop_front();
+    // Awaited before the next one: the router's hand-off (local socket or the listener's instance inbox) is done
+    // in order.
+    co_await ctx_.router.to_session(listener, std::move(news));
   }
 }
 
@@ -524,7 +554,7 @@ void session_actor::on_finished(const std::string& job_id, protocol::job_result&
   tr.extra = r.extra;
   tr.trace_id = job.trace_id;
   if (!asr.empty()) {
-    if (auto placement = groups_.on_result(asr, translated, steady_ms())) {
+    if (auto placement = groups_.on_result(asr, translated, steady_ms(), now_wall)) {
       tr.group_id = placement->group_id;
       tr.part_index = placement->part_index;
     }

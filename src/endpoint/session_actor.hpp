@@ -32,6 +32,7 @@ namespace lingua::endpoint {
 struct audience {
   std::string target_lang;
   std::vector<std::string> listeners;  // session ids; empty = the speaker
+  bool stream = false;                 // a room's language stream: named "<session>/<lang>" towards nodes
 };
 
 struct session_settings {
@@ -121,6 +122,10 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   session::result_order<outbound>& order_for(const std::string& target_lang, std::uint64_t first_index);
   void resolve(const job_context& job, std::optional<outbound> out);
   void release_ready();
+  // Results for a listener of this session's room that is not this session: queued per listener and sent by one
+  // coroutine per listener, one after another, so they arrive in order wherever the listener is connected.
+  void send_to_listener(const std::string& listener, std::string text);
+  boost::asio::awaitable<void> drain_listener(std::string listener);
   outbound error_outbound(const job_context& job, const std::string& job_id, const std::string& code,
                           const std::string& message, std::optional<nlohmann::json> details);
   void on_finished(const std::string& job_id, protocol::job_result& result);
@@ -136,6 +141,7 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   session::result_order<protocol::utterance> utterance_order_;
   std::map<std::string, session::result_order<outbound>> result_orders_;
   std::map<std::string, job_context> jobs_;
+  std::map<std::string, std::deque<std::string>> listener_queues_;  // present while its drainer runs
   std::deque<work> queue_;
   boost::asio::steady_timer clock_;
   boost::asio::steady_timer work_signal_;

@@ -74,14 +74,20 @@ state::job_requirements requirements_for(const session_profile& profile, const s
   req.session_id = profile.session_id;
   const std::vector<std::string> spoken = profile.spoken_languages();
   const bool two_way = profile.src_lang == "auto" && profile.lang_a && profile.lang_b;
-  for (const auto& l : spoken) add(req.languages, l);
-  add(req.languages, target_lang);
+  // Pools are found by primary subtags; nodes are then matched on the exact (normalised) tags: see
+  // node_capabilities.hpp and lua/includes/select.lua (serves_language).
+  for (const auto& l : spoken) add(req.languages, state::primary_language(l));
+  add(req.languages, state::primary_language(target_lang));
   std::sort(req.languages.begin(), req.languages.end());
-  if (pipeline.use_asr) req.asr_languages = spoken;
+  if (pipeline.use_asr) {
+    for (const auto& l : spoken) add(req.asr_languages, state::normalize_language(l));
+  }
   if (pipeline.use_tts) {
     // A two-way session's listener may be either party: the node must speak both languages.
-    if (two_way) req.tts_languages = spoken;
-    add(req.tts_languages, target_lang);
+    if (two_way) {
+      for (const auto& l : spoken) add(req.tts_languages, state::normalize_language(l));
+    }
+    add(req.tts_languages, state::normalize_language(target_lang));
   }
   if (pipeline.use_asr) req.services.emplace_back("asr");
   if (pipeline.use_nmt) req.services.emplace_back("nmt");

@@ -18,6 +18,16 @@ namespace asio = boost::asio;
 
 namespace {
 
+// The node refused the job because it already holds one with the same id or the same (session_id,
+// utterance_index) — the Lingua node agent answers PROCESSING_ERROR "DUPLICATE_UTTERANCE_INDEX: …" /
+// "DUPLICATE_JOB_ID…". That says "not on this node", not "the utterance failed": the job moves to another node.
+bool is_duplicate_refusal(const protocol::job_result& r) {
+  if (r.success || !r.error) return false;
+  const std::string& m = r.error->message;
+  return m.starts_with("DUPLICATE_UTTERANCE_INDEX") || m.starts_with("DUPLICATE_JOB_ID") ||
+         r.error->code == "DUPLICATE_UTTERANCE_INDEX" || r.error->code == "DUPLICATE_JOB_ID";
+}
+
 bool is_empty_ack(const protocol::job_result& r) {
   return r.extra && r.extra->reason && (*r.extra->reason == "NO_TEXT_ASSIGNED" || *r.extra->reason == "ASR_EMPTY");
 }
@@ -33,7 +43,7 @@ std::string assign_frame(const state::job_payload& payload, std::uint32_t attemp
 
 std::string session_of(const state::job_payload& payload) {
   auto spec = nlohmann::json::parse(payload.spec_json, nullptr, false);
-  return spec.is_object() ? spec.value("session_id", "") : "";
+  return spec.is_object() ? protocol::speaker_session_of(spec.value("session_id", "")) : "";
 }
 
 }  // namespace
@@ -148,7 +158,8 @@ asio::awaitable<void> job_service::on_ack(const std::string& node_id, const std:
 
 asio::awaitable<void> job_service::on_partial(const protocol::node_asr_partial& partial) {
   routing::session_delivery news = routing::job_partial{partial.job_id, partial.text, partial.is_final};
-  co_await tell_session(partial.session_id, std::move(news));
+  const std::string session_id = protocol::speaker_session_of(partial.session_id);  // a room stream's: see ids
+  co_await tell_session(session_id, std::move(news));
 }
 
 asio::awaitable<void> job_service::on_result(const std::string& node_id, protocol::job_result result,
@@ -159,13 +170,19 @@ asio::awaitable<void> job_service::on_result(const std::string& node_id, protoco
     co_await fail_over(result.job_id, result.attempt_id, state::reassign_reason::node_error, node_id, false);
     co_return;
   }
+  if (is_duplicate_refusal(result)) {
+    peer_log::info(node_id, peer_log::peer_event::peer_report, "job {} attempt {} refused by {} as a duplicate: moving it",
+                   result.job_id, result.attempt_id, node_id);
+    co_await fail_over(result.job_id, result.attempt_id, state::reassign_reason::node_error, node_id, false);
+    co_return;
+  }
   const state::completion how = !result.success       ? state::completion::failed
                                 : is_empty_ack(result) ? state::completion::completed_no_text
                                                        : state::completion::completed;
   std::string reason;
   if (result.error) reason = result.error->code;
   auto done = co_await state_.complete(result.job_id, node_id, result.attempt_id, how, reason);
-  std::string session_id = result.session_id;
+  std::string session_id = protocol::speaker_session_of(result.session_id);
   if (done) {
     using kind = state::complete_outcome::kind;
     if (done->status != kind::completed && done->status != kind::upgraded) {
@@ -173,6 +190,7 @@ asio::awaitable<void> job_service::on_result(const std::string& node_id, protoco
       peer_log::info(node_id, peer_log::peer_event::protocol_error, "result of job {} attempt {} from {} dropped ({})",
                      result.job_id, result.attempt_id, node_id,
                    done->status == kind::stale ? "stale attempt" : "duplicate or unknown");
+      co_await send_handed(node_id, done->handed);  // the late result freed the slot the node kept
       co_return;
     }
     session_id = done->session_id;

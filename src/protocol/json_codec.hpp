@@ -99,6 +99,14 @@ class read_context {
   void fail_type(const path_segment* path, std::string_view expected, const nlohmann::json& found);
   parse_error take_error() { return std::move(*error_); }
 
+  // Tolerance of unknown enum values (node messages: real node agents report service types, statuses and devices
+  // this scheduler does not know). When on, an unknown value does not fail the frame: it raises `skip_entry`, which
+  // drops the nearest enclosing array element; an optional enum field outside any array becomes absent. What was
+  // dropped is noted in `ignored` (for the log). An unknown value that reaches the message itself still fails it.
+  bool lenient_enums = false;
+  bool skip_entry = false;
+  std::vector<std::string> ignored;
+
  private:
   std::optional<parse_error> error_;
 };
@@ -154,6 +162,11 @@ void read_value(nlohmann::json& v, const path_segment* path, T& out, read_contex
     if (!v.is_string()) return ctx.fail_type(path, "a string", v);
     const auto& text = v.get_ref<const std::string&>();
     if (!enum_from_string(text, out)) {
+      if (ctx.lenient_enums) {
+        ctx.ignored.push_back("unknown value `" + text + "` for field `" + render(path) + "`");
+        ctx.skip_entry = true;
+        return;
+      }
       ctx.fail("unknown value `" + text + "` for field `" + render(path) + "` (expected one of: " +
                enum_alternatives<T>() + ")");
     }
@@ -163,10 +176,16 @@ void read_value(nlohmann::json& v, const path_segment* path, T& out, read_contex
     if (!v.is_array()) return ctx.fail_type(path, "an array", v);
     auto& elements = v.get_ref<nlohmann::json::array_t&>();
     out.resize(elements.size());
+    std::size_t kept = 0;
     for (std::size_t i = 0; i < elements.size() && !ctx.failed(); ++i) {
       const path_segment here{path, {}, i, true};
-      read_value(elements[i], &here, out[i], ctx);
+      const bool outer_skip = std::exchange(ctx.skip_entry, false);
+      if (kept < i) out[kept] = typename T::value_type{};  // the slot may hold a dropped element's remains
+      read_value(elements[i], &here, out[kept], ctx);
+      if (!ctx.skip_entry) ++kept;  // an element with an unknown enum value is dropped, the rest kept
+      ctx.skip_entry = outer_skip;
     }
+    out.resize(kept);
   } else if constexpr (is_string_map<T>::value) {
     if (!v.is_object()) return ctx.fail_type(path, "an object", v);
     for (auto& [key, element] : v.get_ref<nlohmann::json::object_t&>()) {
@@ -196,7 +215,15 @@ void read_field(nlohmann::json::object_t& object, const path_segment* parent, co
     return;
   }
   if constexpr (is_optional<Member>::value) {
+    const bool outer_skip = std::exchange(ctx.skip_entry, false);
     read_value(it->second, &here, target.emplace(), ctx);
+    if constexpr (std::is_enum_v<typename Member::value_type>) {
+      if (ctx.skip_entry) {  // an optional enum with an unknown value is treated as absent
+        target.reset();
+        ctx.skip_entry = false;
+      }
+    }
+    ctx.skip_entry = ctx.skip_entry || outer_skip;
   } else {
     read_value(it->second, &here, target, ctx);
   }

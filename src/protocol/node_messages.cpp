@@ -25,7 +25,7 @@ struct schema<node_register> {
       field("installed_models", &t::installed_models),
       field("installed_services", &t::installed_services),
       field("capability_by_type", &t::capability_by_type),
-      field("features_supported", &t::features_supported),
+      defaulted_field("features_supported", &t::features_supported),  // absent from some agents' registers
       field("advanced_features", &t::advanced_features),
       field("accept_public_jobs", &t::accept_public_jobs),
       field("language_capabilities", &t::language_capabilities),
@@ -187,13 +187,25 @@ struct schema<node_control> {
 
 namespace {
 
+// `lenient_enums`: unknown enum values drop the array entry holding them (see read_context) instead of the frame;
+// the dropped entries are reported in the register's / heartbeat's `ignored_entries`.
 template <class Variant>
-parse_result<Variant> parse_known(nlohmann::json& object, const std::string& type, bool& known) {
+parse_result<Variant> parse_known(nlohmann::json& object, const std::string& type, bool& known,
+                                  bool lenient_enums = false) {
   detail::read_context ctx;
+  ctx.lenient_enums = lenient_enums;
   Variant message;
   known = detail::read_alternative(object, type, message, ctx);
   if (!known) return parse_error{"unknown message type `" + type + "` in field `type`"};
   if (ctx.failed()) return ctx.take_error();
+  if (ctx.skip_entry) return parse_error{ctx.ignored.empty() ? std::string("unknown enum value") : ctx.ignored.back()};
+  if (!ctx.ignored.empty()) {
+    std::visit(
+        [&](auto& m) {
+          if constexpr (requires { m.ignored_entries; }) m.ignored_entries = std::move(ctx.ignored);
+        },
+        message);
+  }
   return message;
 }
 
@@ -204,7 +216,7 @@ parse_result<node_inbound> parse_node_message(std::string_view text, const input
   auto document = detail::parse_object(text, type, limits.max_json_depth);
   if (!document) return document.error();
   bool known = false;
-  auto inbound = parse_known<node_inbound>(*document, type, known);
+  auto inbound = parse_known<node_inbound>(*document, type, known, true);
   if (known && inbound) {
     if (auto broken = check_bounds(inbound.value(), limits)) return std::move(*broken);
   }
@@ -236,6 +248,14 @@ std::string to_json(const node_inbound& message) {
         }
       },
       message);
+}
+
+std::string stream_session_id(std::string_view session_id, std::string_view target_lang) {
+  return std::string(session_id) + "/" + std::string(target_lang);
+}
+
+std::string speaker_session_of(std::string_view node_session_id) {
+  return std::string(node_session_id.substr(0, node_session_id.find('/')));
 }
 
 std::string to_json(const node_register& m) { return detail::write_message(m); }

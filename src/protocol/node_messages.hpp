@@ -33,6 +33,9 @@ struct node_register {
   bool accept_public_jobs = false;
   std::optional<node_language_capabilities> language_capabilities{};
   std::optional<std::uint32_t> max_concurrent_jobs{};  // extension
+  // Not on the wire: entries the parser dropped because of an unknown enum value ("unknown value `lexicon` for
+  // field `installed_services[3].type`"), for the log. The rest of the registration stands.
+  std::vector<std::string> ignored_entries{};
   bool operator==(const node_register&) const = default;
 };
 
@@ -49,7 +52,8 @@ struct node_heartbeat {
   std::optional<nlohmann::json> processing_metrics{};  // ProcessingMetrics
   std::optional<node_language_capabilities> language_capabilities{};
   std::optional<std::uint32_t> max_concurrent_jobs{};  // extension
-  std::optional<node_status> status{};                 // extension
+  std::optional<node_status> status{};                 // extension; an unknown value counts as absent
+  std::vector<std::string> ignored_entries{};          // not on the wire: see node_register
   bool operator==(const node_heartbeat&) const = default;
 };
 
@@ -189,6 +193,15 @@ struct node_control {
 };
 
 using node_outbound = std::variant<node_register_ack, job_assign, job_cancel, error_message, node_control>;
+
+// ---- Translation streams ------------------------------------------------------------------------------------------
+
+// A room utterance becomes one job per listener language, all with the same utterance_index. Node agents accept one
+// job per (session_id, utterance_index) and keep text context per session_id, so each language stream is named
+// towards nodes as its own session: "<session>/<language>" (session ids and language tags never contain '/').
+std::string stream_session_id(std::string_view session_id, std::string_view target_lang);
+// The scheduler's session behind a session_id seen on the node side: the part before the first '/'.
+std::string speaker_session_of(std::string_view node_session_id);
 
 // ---- Parsing and serialising ---------------------------------------------------------------------------------------
 

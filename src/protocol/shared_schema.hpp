@@ -95,7 +95,7 @@ struct schema<resource_usage> {
   static constexpr auto fields =
       std::tuple{field("cpu_percent", &t::cpu_percent), field("gpu_percent", &t::gpu_percent),
                  field("gpu_mem_percent", &t::gpu_mem_percent), field("mem_percent", &t::mem_percent),
-                 field("running_jobs", &t::running_jobs)};
+                 field("running_jobs", &t::running_jobs), field("gpu_queue_length", &t::gpu_queue_length)};
 };
 
 template <>

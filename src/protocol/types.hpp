@@ -133,6 +133,7 @@ struct resource_usage {
   std::optional<double> gpu_mem_percent{};
   double mem_percent = 0;
   std::uint64_t running_jobs = 0;
+  std::optional<std::uint64_t> gpu_queue_length{};  // the Lingua node agent's GPU FIFO: jobs waiting in it
   bool operator==(const resource_usage&) const = default;
 };
 

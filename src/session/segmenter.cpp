@@ -133,7 +133,13 @@ void segmenter::start_closing(cut_reason reason, std::int64_t now_ms) {
 
 void segmenter::emit(cut_reason reason, std::vector<utterance_cut>& out) {
   closing_.reset();
-  if (audio_.empty()) {
+  const bool silent = !audio_.empty() && !holds_speech(audio_, format_, config_.sample_rate, config_.speech);
+  if (audio_.empty() || silent) {
+    if (silent) {
+      ++skipped_silent_cuts_;  // dropped, and it uses no utterance index
+      audio_.clear();
+      first_client_timestamp_ms_.reset();
+    }
     if (!continues_turn(reason)) continuing_turn_id_.reset();
     return;
   }

@@ -32,6 +32,9 @@
 //   overflow alone is max_buffer, an overflow together with manual/max_duration only skips their hangover.
 // - Close. close() applies what is due, emits a pending hangover cut immediately with its own reason, flushes any
 //   other buffered audio with reason session_close (no hangover) and closes the segmenter: later calls do nothing.
+// - Silence. A cut whose audio holds no speech (speech_presence.hpp: only silent Opus packets / quiet PCM frames, or
+//   less voiced audio than speech.min_speech_ms) is dropped like an empty one: it emits nothing, does not advance
+//   the index, and ends the turn as its reason would. Audio that cannot be judged is never dropped.
 // - Emission. A cut with no audio emits nothing and does not advance the index. Emitted cuts carry indices
 //   0, 1, 2, ... in emission order (which is audio order).
 // - Padding hint (silence the node appends): manual 280; pause, max_duration and session_close 220; max_buffer 0.
@@ -50,6 +53,7 @@
 #include <vector>
 
 #include "session/audio_duration.hpp"
+#include "session/speech_presence.hpp"
 
 namespace lingua::session {
 
@@ -63,6 +67,7 @@ struct segmenter_config {
   std::int64_t padding_manual_ms = 280;
   std::string audio_format = "opus";
   std::uint32_t sample_rate = 16000;
+  speech_presence_config speech;
 };
 
 enum class cut_reason { manual, pause, max_duration, max_buffer, session_close };
@@ -109,6 +114,8 @@ class segmenter {
 
   std::uint64_t next_utterance_index() const { return next_index_; }
   std::size_t buffered_bytes() const { return audio_.size(); }
+  // Cuts dropped because they held no speech (see "Silence").
+  std::uint64_t skipped_silent_cuts() const { return skipped_silent_cuts_; }
   bool closed() const { return closed_; }
 
  private:
@@ -126,6 +133,7 @@ class segmenter {
   audio_format format_;
   turn_id_generator next_turn_id_;
   std::uint64_t next_index_ = 0;
+  std::uint64_t skipped_silent_cuts_ = 0;
   // The utterance being collected; while closing_ is set it is the closing one (hangover).
   std::string audio_;
   std::optional<std::int64_t> first_client_timestamp_ms_;

@@ -25,11 +25,12 @@ utterance_groups::utterance_groups(std::string session_id, utterance_group_confi
     : session_id_(std::move(session_id)), config_(config) {}
 
 std::optional<group_placement> utterance_groups::on_result(std::string_view asr_text,
-                                                           std::string_view translated_text, std::int64_t now_ms) {
+                                                           std::string_view translated_text, std::int64_t now_ms,
+                                                           std::int64_t epoch_ms) {
   if (asr_text.empty()) return std::nullopt;
   if (groups_.empty() || !accepts(groups_.back(), now_ms)) {
     group fresh;
-    fresh.id = "group_" + session_id_ + "_" + std::to_string(now_ms);
+    fresh.id = "group_" + session_id_ + "_" + std::to_string(epoch_ms >= 0 ? epoch_ms : now_ms);
     fresh.last_activity_ms = now_ms;
     groups_.push_back(std::move(fresh));
     while (groups_.size() > std::max<std::size_t>(config_.max_groups_kept, 1)) groups_.pop_front();

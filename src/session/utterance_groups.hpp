@@ -51,8 +51,10 @@ class utterance_groups {
  public:
   explicit utterance_groups(std::string session_id, utterance_group_config config = {});
 
+  // `now_ms` is the steady clock (windows); `epoch_ms`, when given, names a new group "group_<session>_<epoch ms>"
+  // as the original does (wall clock: ids stay unique across restarts and instances). Default: now_ms.
   std::optional<group_placement> on_result(std::string_view asr_text, std::string_view translated_text,
-                                           std::int64_t now_ms);
+                                           std::int64_t now_ms, std::int64_t epoch_ms = -1);
 
   std::string context_text() const;
 

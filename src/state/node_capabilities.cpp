@@ -20,7 +20,7 @@ std::vector<std::string> node_capabilities::languages() const {
   std::vector<std::string> all;
   for (const auto* list : {&asr_languages, &tts_languages, &other_languages}) {
     for (const auto& lang : *list) {
-      if (valid_language(lang)) all.push_back(lang);
+      if (valid_language(lang)) all.push_back(primary_language(lang));
     }
   }
   std::sort(all.begin(), all.end());
@@ -50,6 +50,37 @@ std::string node_capabilities::to_json() const {
 }
 
 bool valid_language(std::string_view code) { return valid_token(code, 16, ""); }
+
+std::string normalize_language(std::string_view code) {
+  if (!valid_language(code)) return std::string(code);
+  std::string out;
+  std::size_t start = 0;
+  bool first = true;
+  while (start <= code.size()) {
+    std::size_t end = code.find_first_of("-_", start);
+    if (end == std::string_view::npos) end = code.size();
+    std::string part(code.substr(start, end - start));
+    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    const auto upper = [](char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; };
+    for (auto& c : part) c = lower(c);
+    const bool digits = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!first && (part.size() == 2 || (part.size() == 3 && digits))) {
+      for (auto& c : part) c = upper(c);
+    } else if (!first && part.size() == 4 && !digits) {
+      part[0] = upper(part[0]);
+    }
+    if (!first) out += '-';
+    out += part;
+    first = false;
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string primary_language(std::string_view code) {
+  const std::string normal = normalize_language(code);
+  return normal.substr(0, normal.find('-'));
+}
 bool valid_node_id(std::string_view id) { return valid_token(id, 128, ".:"); }
 
 std::string comma_list(const std::vector<std::string>& items) {

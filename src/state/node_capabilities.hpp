@@ -1,7 +1,10 @@
 #pragma once
 // What a node can do, in the form the scripts select on: the languages it recognises (ASR) and speaks (TTS), every
 // language it handles at all, the services that are ready, its capacity and whether it takes public jobs.
-// A node's pool is its language set: every language it handles, sorted and '-'-joined ("de-en-zh").
+// A node's pool is its language set: the primary subtag of every language it handles, sorted and '-'-joined
+// ("de-en-zh" for a node declaring de, en-US and zh-CN): primary subtags never contain '-', so the scripts can split
+// pool names on it. The exact tags (normalised, see normalize_language) stay in the ASR/TTS lists, where the scripts
+// match them by the rule of lua/includes/select.lua's serves_language.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,7 +23,7 @@ struct node_capabilities {
   // script refuses the node id to a socket with another credential while the node is known.
   std::string credential;
 
-  // Sorted, de-duplicated union of every language.
+  // Sorted, de-duplicated primary subtags of every language.
   std::vector<std::string> languages() const;
   // The languages '-'-joined; "~" when the node declares none (such a node is never selected).
   std::string pool() const;
@@ -33,6 +36,13 @@ struct node_capabilities {
 // separators. Allowed: letters, digits, '_' and '-' for languages (≤ 16); plus '.' and ':' for ids (≤ 128).
 bool valid_language(std::string_view code);
 bool valid_node_id(std::string_view id);
+
+// BCP-47 tags in one spelling, so that equal tags compare equal: '_' becomes '-', the primary subtag lower case, a
+// 2-letter or 3-digit region upper case, a 4-letter script title case, anything else lower case
+// ("ZH_cn" → "zh-CN", "zh-hant-tw" → "zh-Hant-TW"). A code that is not a valid_language is returned as it is.
+std::string normalize_language(std::string_view code);
+// The primary language subtag, lower case: "zh-CN" → "zh", "en" → "en".
+std::string primary_language(std::string_view code);
 
 // ",a,b," for a list (the empty list is ",").
 std::string comma_list(const std::vector<std::string>& items);

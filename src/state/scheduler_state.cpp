@@ -158,7 +158,8 @@ net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::
                           {"cpu", runtime.cpu_percent},
                           {"gpu", runtime.gpu_percent},
                           {"mem", runtime.mem_percent},
-                          {"run", runtime.running_jobs}};
+                          {"run", runtime.running_jobs},
+                          {"q", runtime.queued_jobs}};
   // No conditional expression in this coroutine's temporaries: GCC 12 evaluates both arms of it here.
   std::string capabilities_json;
   if (changed != nullptr) capabilities_json = changed->to_json();
@@ -246,6 +247,7 @@ net::awaitable<result<complete_outcome>> scheduler_state::complete(const std::st
     out.status = complete_outcome::kind::duplicate;
   } else if (kind == "stale") {
     out.status = complete_outcome::kind::stale;
+    out.handed = placed_from(*r, 2);  // a replaced node's kept slot was given back (lua/includes/slots.lua)
   } else {
     out.status = complete_outcome::kind::unknown;
   }

@@ -43,6 +43,7 @@ struct node_runtime {
   double gpu_percent = 0;
   double mem_percent = 0;
   std::uint32_t running_jobs = 0;
+  std::uint32_t queued_jobs = 0;  // the node's own queue (gpu_queue_length): work waiting there
 };
 
 // What a job needs from a node; the selection filters on exactly this.

@@ -260,7 +260,7 @@ TEST(node_messages, parse_the_electron_nodes_heartbeat_with_camel_case_metrics) 
       "language_capabilities":{"asr_languages":["zh"],"semantic_languages":["zh"],"semantic_core_ready":true}})");
   ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
   const auto& m = std::get<node_heartbeat>(*parsed);
-  EXPECT_EQ(m.resource_usage, (resource_usage{12.5, 30.0, std::nullopt, 48.75, 1}));
+  EXPECT_EQ(m.resource_usage, (resource_usage{12.5, 30.0, std::nullopt, 48.75, 1, 0}));
   EXPECT_EQ((*m.processing_metrics)["serviceEfficiencies"]["faster-whisper-vad"], 8.5);
   EXPECT_EQ((*m.rerun_metrics)["totalReruns"], 2);
   EXPECT_EQ(m.language_capabilities->semantic_core_ready, true);
@@ -268,7 +268,7 @@ TEST(node_messages, parse_the_electron_nodes_heartbeat_with_camel_case_metrics) 
   EXPECT_EQ(m.max_concurrent_jobs, std::nullopt);
   const auto document = as_document(m);
   EXPECT_TRUE(document["processing_metrics"].contains("serviceEfficiencies"));
-  EXPECT_FALSE(document["resource_usage"].contains("gpu_queue_length"));
+  EXPECT_EQ(document["resource_usage"]["gpu_queue_length"], 0) << "kept: it tells a node that serialises its work";
 }
 
 TEST(node_messages, heartbeat_extensions_parse_when_present) {

@@ -126,21 +126,47 @@ TEST(parse_errors, a_negative_or_out_of_range_number_for_an_unsigned_field_is_re
               HasSubstr("`timestamp`: expected an integer (i64), found integer 9223372036854775808 (out of range)"));
 }
 
-TEST(parse_errors, an_unknown_enum_value_is_rejected) {
-  EXPECT_EQ(node_error_text(std::string(heartbeat_prefix) + R"("resource_usage":{"cpu_percent":1,"mem_percent":1,
-      "running_jobs":0},"installed_services":[{"service_id":"x","type":"vad","device":"gpu","status":"running"}]})"),
-            "unknown value `vad` for field `installed_services[0].type` (expected one of: asr, nmt, tts, tone, "
-            "semantic, phonetic, punctuation)");
-  EXPECT_THAT(node_error_text(std::string(heartbeat_prefix) + R"("resource_usage":{"cpu_percent":1,"mem_percent":1,
-      "running_jobs":0},"installed_services":[{"service_id":"x","type":"asr","device":"tpu","status":"running"}]})"),
-              HasSubstr("unknown value `tpu` for field `installed_services[0].device`"));
-  EXPECT_THAT(node_error_text(std::string(heartbeat_prefix) + R"("resource_usage":{"cpu_percent":1,"mem_percent":1,
-      "running_jobs":0},"installed_services":[],"status":"busy"})"),
-              HasSubstr("unknown value `busy` for field `status`"));
-  EXPECT_THAT(node_error_text(std::string(heartbeat_prefix) + R"("resource_usage":{"cpu_percent":1,"mem_percent":1,
-      "running_jobs":0},"installed_services":[],"language_capabilities":{"nmt_capabilities":[{"model_id":"m",
-      "languages":[],"rule":"any_to_zh"}]}})"),
-              HasSubstr("unknown value `any_to_zh` for field `language_capabilities.nmt_capabilities[0].rule`"));
+node_heartbeat heartbeat_of(std::string_view rest) {
+  auto parsed = parse_node_message(std::string(heartbeat_prefix) + std::string(rest));
+  EXPECT_TRUE(parsed.has_value()) << (parsed ? "" : parsed.error().message);
+  if (!parsed) return {};
+  auto* hb = std::get_if<node_heartbeat>(&parsed.value());
+  EXPECT_NE(hb, nullptr);
+  return hb ? *hb : node_heartbeat{};
+}
+
+TEST(parse_errors, an_unknown_enum_value_in_a_node_message_drops_only_the_entry_that_holds_it) {
+  auto hb = heartbeat_of(R"("resource_usage":{"cpu_percent":1,"mem_percent":1,"running_jobs":0},
+      "installed_services":[{"service_id":"x","type":"lexicon","device":"gpu","status":"running"},
+      {"service_id":"a","type":"asr","device":"gpu","status":"running"}]})");
+  ASSERT_EQ(hb.installed_services.size(), 1U);
+  EXPECT_EQ(hb.installed_services[0].service_id, "a");
+  ASSERT_EQ(hb.ignored_entries.size(), 1U);
+  EXPECT_EQ(hb.ignored_entries[0], "unknown value `lexicon` for field `installed_services[0].type`");
+
+  hb = heartbeat_of(R"("resource_usage":{"cpu_percent":1,"mem_percent":1,"running_jobs":0},"installed_services":[
+      {"service_id":"x","type":"asr","device":"tpu","status":"running","model_id":"m1"},
+      {"service_id":"y","type":"nmt","device":"gpu","status":"starting"},
+      {"service_id":"z","type":"tts","device":"cpu","status":"running"}]})");
+  ASSERT_EQ(hb.installed_services.size(), 1U);
+  EXPECT_EQ(hb.installed_services[0].service_id, "z");
+  EXPECT_FALSE(hb.installed_services[0].model_id.has_value());  // nothing of a dropped entry leaks into the next
+  EXPECT_EQ(hb.ignored_entries.size(), 2U);
+
+  hb = heartbeat_of(R"("resource_usage":{"cpu_percent":1,"mem_percent":1,"running_jobs":0},"installed_services":[],
+      "status":"busy"})");
+  EXPECT_FALSE(hb.status.has_value());
+
+  hb = heartbeat_of(R"("resource_usage":{"cpu_percent":1,"mem_percent":1,"running_jobs":0},"installed_services":[],
+      "language_capabilities":{"nmt_capabilities":[{"model_id":"m","languages":[],"rule":"any_to_zh"},
+      {"model_id":"n","languages":["en"],"rule":"any_to_any"}]}})");
+  ASSERT_TRUE(hb.language_capabilities.has_value());
+  ASSERT_TRUE(hb.language_capabilities->nmt_capabilities.has_value());
+  ASSERT_EQ(hb.language_capabilities->nmt_capabilities->size(), 1U);
+  EXPECT_EQ(hb.language_capabilities->nmt_capabilities->at(0).model_id, "n");
+}
+
+TEST(parse_errors, an_unknown_enum_value_in_a_session_message_is_rejected) {
   const auto outbound = parse_session_outbound(R"({"type":"ui_event","trace_id":"t","session_id":"s","job_id":"j",
       "utterance_index":0,"event":"DISPATCHED","status":"ok","error_code":"PROCESSING_ERROR"})");
   ASSERT_FALSE(outbound.has_value());

@@ -11,10 +11,12 @@ namespace {
 // pcm16 at 16 kHz: 32 bytes per millisecond, so durations are easy to read.
 std::string pcm(std::int64_t ms, char fill = 'a') { return std::string(static_cast<std::size_t>(ms) * 32, fill); }
 
+// The cutting rules below are about timing, not content: skipping silent cuts (tested at the end) is off here.
 segmenter_config pcm_config() {
   segmenter_config config;
   config.audio_format = "pcm16";
   config.sample_rate = 16000;
+  config.speech.skip_silent_cuts = false;
   return config;
 }
 
@@ -408,6 +410,71 @@ TEST(segmenter, cut_reasons_have_stable_names) {
   EXPECT_EQ(to_string(cut_reason::max_duration), "max_duration");
   EXPECT_EQ(to_string(cut_reason::max_buffer), "max_buffer");
   EXPECT_EQ(to_string(cut_reason::session_close), "session_close");
+}
+
+// ---- Silence (speech_presence.hpp) ----
+
+// Plan A records: `count` packets of `size` bytes each.
+std::string plan_a(std::size_t count, std::size_t size) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    out.push_back(static_cast<char>(size & 0xFF));
+    out.push_back(static_cast<char>(size >> 8));
+    out.append(size, '\x5a');
+  }
+  return out;
+}
+
+segmenter_config opus_config() {
+  segmenter_config config;
+  config.hangover_manual_ms = 0;
+  return config;
+}
+
+TEST(segmenter, a_cut_of_only_silent_opus_packets_is_dropped_and_uses_no_index) {
+  auto s = make(opus_config());
+  auto cuts = s.on_chunk(0, plan_a(13, 60), true);
+  ASSERT_EQ(cuts.size(), 1U);
+  EXPECT_EQ(cuts[0].utterance_index, 0U);
+  EXPECT_TRUE(s.on_chunk(260, plan_a(13, 10), true).empty()) << "the web client's 260 ms silent cut";
+  EXPECT_TRUE(s.on_chunk(520, plan_a(117, 9), true).empty()) << "its 2,340 ms cut of silence";
+  EXPECT_EQ(s.skipped_silent_cuts(), 2U);
+  cuts = s.on_chunk(800, plan_a(10, 55), true);
+  ASSERT_EQ(cuts.size(), 1U);
+  EXPECT_EQ(cuts[0].utterance_index, 1U) << "indices stay dense";
+}
+
+TEST(segmenter, a_cut_with_less_voiced_audio_than_min_speech_ms_is_dropped) {
+  auto config = opus_config();
+  config.speech.min_speech_ms = 100;
+  auto s = make(config);
+  EXPECT_TRUE(s.on_chunk(0, plan_a(4, 60) + plan_a(20, 8), true).empty()) << "80 ms of voice";
+  EXPECT_EQ(s.on_chunk(100, plan_a(5, 60) + plan_a(20, 8), true).size(), 1U) << "100 ms of voice";
+}
+
+TEST(segmenter, audio_that_cannot_be_judged_is_never_dropped) {
+  auto s = make(opus_config());
+  EXPECT_EQ(s.on_chunk(0, std::string(40, '\0'), true).size(), 1U) << "not Plan A";
+  auto config = opus_config();
+  config.audio_format = "wav";
+  auto other = make(config);
+  EXPECT_EQ(other.on_chunk(0, std::string(40, '\0'), true).size(), 1U);
+}
+
+TEST(segmenter, quiet_pcm_is_silence_and_loud_pcm_is_speech) {
+  auto config = pcm_config();
+  config.speech.skip_silent_cuts = true;
+  config.hangover_manual_ms = 0;
+  auto s = make(config);
+  EXPECT_TRUE(s.on_chunk(0, std::string(32 * 500, '\0'), true).empty());
+  EXPECT_EQ(s.on_chunk(600, pcm(100), true).size(), 1U);
+}
+
+TEST(segmenter, skipping_can_be_turned_off) {
+  auto config = opus_config();
+  config.speech.skip_silent_cuts = false;
+  auto s = make(config);
+  EXPECT_EQ(s.on_chunk(0, plan_a(13, 10), true).size(), 1U);
 }
 
 }  // namespace
