@@ -1,5 +1,7 @@
 #include "e2e/clients/agent_peer.hpp"
 
+#include "e2e/harness/scheduler_process.hpp"
+
 namespace lingua::test {
 namespace {
 
@@ -51,7 +53,7 @@ nlohmann::json agent_peer::heartbeat_message() const {
 }
 
 std::string agent_peer::connect(std::uint16_t port, std::chrono::milliseconds timeout) {
-  ws_.connect("127.0.0.1", port, "/ws/node");
+  ws_.connect("127.0.0.1", port, std::string("/ws/node?token=") + default_node_token);  // as the agent: a URL token
   ws_.send_json(register_message());
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {

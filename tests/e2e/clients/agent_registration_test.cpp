@@ -39,7 +39,7 @@ TEST_F(agent_registration, a_registration_that_cannot_be_accepted_is_answered_wi
   auto& scheduler = start_scheduler();
   agent_peer agent;
   ws_client& ws = agent.socket();
-  ws.connect("127.0.0.1", scheduler.port(), "/ws/node");
+  ws.connect("127.0.0.1", scheduler.port(), std::string("/ws/node?token=") + default_node_token);
   auto reg = agent.register_message();
   reg.erase("hardware");
   ws.send_json(reg);
