@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "web/static_assets.hpp"
+
 namespace lingua::app {
 namespace asio = boost::asio;
 
@@ -16,6 +18,7 @@ asio::awaitable<bool> redis_answers(redis::client& redis) {
 }  // namespace
 
 void add_http_routes(net::server& front, http_context ctx) {
+  web::add_static_routes(front);  // the browser client at "/" and its files (web/)
   // 200 "OK" while Redis answers, 503 otherwise: nothing is dispatched without the shared state.
   front.handle_get("/health", [ctx](const net::http_request&) -> asio::awaitable<net::http_response> {
     const bool up = co_await redis_answers(ctx.redis);

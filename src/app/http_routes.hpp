@@ -1,5 +1,6 @@
 #pragma once
-// The operator-facing HTTP routes: /health (liveness of the instance and its Redis), /ready, /metrics.
+// The HTTP routes: /health (liveness of the instance and its Redis), /ready, /metrics, and the browser pages
+// (web/, embedded at build time: "/" is the client).
 #include <string>
 
 #include "net/server.hpp"

@@ -15,6 +15,14 @@ struct http_reply {
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;  // as received
   std::string error;                                         // set when status == 0
+
+  // The first header with exactly this name; empty when absent.
+  std::string header(const std::string& name) const {
+    for (const auto& [key, value] : headers) {
+      if (key == name) return value;
+    }
+    return {};
+  }
 };
 
 // One request on a fresh connection (Connection: close).

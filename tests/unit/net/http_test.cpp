@@ -17,13 +17,6 @@ using lingua::test::http_get;
 
 const std::string host = "127.0.0.1";
 
-std::string header_of(const lingua::test::http_reply& reply, const std::string& name) {
-  for (const auto& [key, value] : reply.headers) {
-    if (key == name) return value;
-  }
-  return {};
-}
-
 class http_routes : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -56,7 +49,7 @@ TEST_F(http_routes, a_registered_get_route_answers_with_the_handlers_status_body
   EXPECT_EQ(reply.status, 418u) << reply.error;
   EXPECT_EQ(reply.body, R"({"short":"stout"})");
   EXPECT_EQ(reply.content_type, "application/json");
-  EXPECT_EQ(header_of(reply, "X-Lingua-Test"), "yes");
+  EXPECT_EQ(reply.header("X-Lingua-Test"), "yes");
 }
 
 TEST_F(http_routes, a_plain_text_route_defaults_to_200_text_plain) {
@@ -81,7 +74,7 @@ TEST_F(http_routes, a_method_other_than_get_on_a_known_path_is_answered_with_405
   http_connection connection(host, server_.port());
   const auto reply = connection.request("POST", "/health");
   EXPECT_EQ(reply.status, 405u) << reply.error;
-  EXPECT_EQ(header_of(reply, "Allow"), "GET");
+  EXPECT_EQ(reply.header("Allow"), "GET");
 }
 
 TEST_F(http_routes, a_websocket_path_without_an_upgrade_is_answered_with_426) {
