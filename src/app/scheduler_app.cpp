@@ -17,6 +17,7 @@
 #include <optional>
 #include <spdlog/spdlog.h>
 
+#include "api/api_routes.hpp"
 #include "app/http_routes.hpp"
 #include "auth/gatekeeper.hpp"
 #include "config/instance_id.hpp"
@@ -275,6 +276,7 @@ int scheduler_app::run() {
 
   net::server front(io.get_executor(), server_config_of(config_));
   add_http_routes(front, http_context{redis, router, instance_id});
+  api::add_api_routes(front, api::api_context{state, router, instance_id});
 
   const endpoint::node_link_context node_context{
       state, router, jobs, static_cast<std::uint32_t>(config_.nodes.default_max_concurrent_jobs),

@@ -58,6 +58,10 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   session_actor(context ctx, std::shared_ptr<net::connection> conn, session_profile profile);
 
   const session_profile& profile() const { return profile_; }
+  routing::session_languages languages() const override {
+    return {profile_.src_lang, profile_.tgt_lang, profile_.mode.value_or(""), profile_.lang_a.value_or(""),
+            profile_.lang_b.value_or("")};
+  }
   bool closed() const { return closed_; }
 
   // Registers the session with the router and starts its coroutines.

@@ -13,9 +13,19 @@
 
 namespace lingua::routing {
 
+// What the operator API shows of a local session: the languages its session_init declared.
+struct session_languages {
+  std::string src_lang;
+  std::string tgt_lang;
+  std::string mode;  // "" or e.g. "two_way_auto"
+  std::string lang_a;
+  std::string lang_b;
+};
+
 class session_sink {
  public:
   virtual ~session_sink() = default;
+  virtual session_languages languages() const { return {}; }
   virtual void deliver(session_delivery delivery) = 0;
   // Redis lost its data (restart without persistence): place again every job still waiting for its outcome.
   virtual void state_lost() {}

@@ -1,0 +1,97 @@
+#include "api/api_routes.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "api/api_views.hpp"
+#include "api/cluster_reader.hpp"
+#include "auth/credential.hpp"
+
+#ifndef LINGUA_VERSION
+#define LINGUA_VERSION "unknown"
+#endif
+
+namespace lingua::api {
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::int64_t max_node_page = 5000;
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return {};
+  return name;
+}
+
+net::http_response json_response(unsigned status, const json& body) {
+  return net::http_response{.status = status,
+                            .content_type = "application/json",
+                            .body = body.dump(-1, ' ', false, json::error_handler_t::replace),
+                            .headers = {{"Cache-Control", "no-store"}}};
+}
+
+net::http_response redis_down() {
+  return json_response(503, json{{"error", "SCHEDULER_DEPENDENCY_DOWN"}, {"message", "Redis does not answer"}});
+}
+
+// ?cursor=<pool member>&limit=<1..5000>; absent or unparsable limit: the default page.
+read_limits limits_of(const net::http_request& request) {
+  read_limits limits;
+  if (auto cursor = auth::query_parameter(request.query, "cursor")) limits.cursor = *cursor;
+  if (auto limit = auth::query_parameter(request.query, "limit")) {
+    char* end = nullptr;
+    const long long n = std::strtoll(limit->c_str(), &end, 10);
+    if (end != limit->c_str() && *end == '\0') limits.node_page = std::clamp<std::int64_t>(n, 1, max_node_page);
+  }
+  return limits;
+}
+
+struct shared_context {
+  api_context api;
+  local_instance self;
+};
+
+local_instance local_view(const shared_context& ctx) {
+  local_instance self = ctx.self;
+  for (const auto& id : ctx.api.router.local_session_ids()) {
+    if (auto sink = ctx.api.router.local_session(id)) {
+      const routing::session_languages l = sink->languages();
+      self.sessions.push_back(local_session{l.src_lang, l.tgt_lang, l.mode, l.lang_a, l.lang_b});
+    }
+  }
+  return self;
+}
+
+}  // namespace
+
+void add_api_routes(net::server& front, api_context context) {
+  auto ctx = std::make_shared<shared_context>(shared_context{context, {}});
+  ctx->self.instance_id = context.instance_id;
+  ctx->self.hostname = host_name();
+  ctx->self.pid = ::getpid();
+  ctx->self.version = LINGUA_VERSION;
+  ctx->self.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  ctx->self.key_prefix = context.state.config().key_prefix;
+
+  front.handle_get("/api/v1/cluster", [ctx](const net::http_request& request) -> asio::awaitable<net::http_response> {
+    read_limits limits = limits_of(request);
+    std::optional<json> read = co_await read_cluster(ctx->api.state, limits);
+    if (!read) co_return redis_down();
+    co_return json_response(200, cluster_body(*read, local_view(*ctx)));
+  });
+  front.handle_get("/api/v1/stats", [ctx](const net::http_request& request) -> asio::awaitable<net::http_response> {
+    read_limits limits = limits_of(request);
+    std::optional<json> read = co_await read_cluster(ctx->api.state, limits);
+    if (!read) co_return redis_down();
+    co_return json_response(200, stats_body(*read, local_view(*ctx)));
+  });
+}
+
+}  // namespace lingua::api
