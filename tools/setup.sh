@@ -22,6 +22,7 @@ packages=(
   flite                   # test speech for lingua-node's tests
   clang-14 libclang-rt-14-dev  # the fuzz flavour: libFuzzer + ASan/UBSan runtimes (tools/build.sh fuzz)
   chromium nodejs         # browser tests (tests/browser): headless chromium driven by puppeteer-core from npm
+  gnuplot-nox             # bench/plots.sh: the PNG plots in docs/benchmarks.md
 )
 # npm installs the browser tests' puppeteer-core (from their lockfile). A Node.js that bundles npm (e.g. NodeSource's
 # nodejs) conflicts with Debian's npm package, so that one is only asked for when there is no npm.

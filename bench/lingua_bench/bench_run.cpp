@@ -286,9 +286,11 @@ bench_result run_bench(const bench_options& o) {
   std::string redis_address = o.redis;
   try {
     if (o.urls.empty()) {
-      redis_server.emplace();
-      redis_server->start();
-      redis_address = redis_server->address();
+      if (redis_address.empty()) {  // else the instances share the given Redis (side by side with BullMQ)
+        redis_server.emplace();
+        redis_server->start();
+        redis_address = redis_server->address();
+      }
       for (std::size_t i = 0; i < o.instances; ++i) {
         std::vector<std::string> args = started_instance_flags();
         args.insert(args.end(), o.scheduler_args.begin(), o.scheduler_args.end());

@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   app.add_option("--instances", o.instances, "scheduler instances to start (on a Redis the bench starts)")
       ->check(CLI::Range(1, 64));
   app.add_option("--url", o.urls, "ws://host:port of a running instance (repeat); nothing is started");
-  app.add_option("--redis", o.redis, "the running instances' Redis (redis://host:port or unix:///path), for its figures");
+  app.add_option("--redis", o.redis, "Redis (redis://host:port or unix:///path): the running instances' (for its figures), or the "
+                 "one the started instances use instead of a private one");
   app.add_option("--scheduler-pid", pids, "pid of a running instance (repeat), for its CPU and RSS");
   app.add_option("--scheduler-arg", o.scheduler_args, "extra flag for started instances (repeat), e.g. "
                                                       "--scheduler-arg=--selection.sticky_sessions=false");
