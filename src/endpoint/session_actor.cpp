@@ -9,6 +9,7 @@
 
 #include "endpoint/ids.hpp"
 #include "protocol/base64.hpp"
+#include "state/script_outcome.hpp"
 
 namespace lingua::endpoint {
 namespace asio = boost::asio;
@@ -33,11 +34,14 @@ std::optional<std::uint64_t> non_negative(std::int64_t v) {
 std::string refusal_text(const std::string& reason, const std::vector<std::string>& langs) {
   std::string pair;
   for (const auto& l : langs) pair += (pair.empty() ? "" : "+") + l;
-  if (reason == "NO_POOL") return "no node serves the languages " + pair;
-  if (reason == "MISSING_SERVICE") return "no node for " + pair + " runs every service the pipeline needs";
-  if (reason == "MISSING_LANGUAGE") return "no node for " + pair + " recognises or speaks the needed language";
-  if (reason == "PRIVATE") return "the nodes for " + pair + " take no public jobs";
-  return "no node available for " + pair + " (" + reason + ")";
+  switch (state::rejection_of(reason)) {
+    case state::rejection::no_pool: return "no node serves the languages " + pair;
+    case state::rejection::missing_service: return "no node for " + pair + " runs every service the pipeline needs";
+    case state::rejection::missing_language:
+      return "no node for " + pair + " recognises or speaks the needed language";
+    case state::rejection::private_nodes: return "the nodes for " + pair + " take no public jobs";
+    default: return "no node available for " + pair + " (" + reason + ")";
+  }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "peer_log/peer_log.hpp"
 
 #include "protocol/base64.hpp"
+#include "state/script_outcome.hpp"
 
 namespace lingua::jobs {
 namespace asio = boost::asio;
@@ -257,7 +258,7 @@ asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uin
     }
     case kind::failed: {
       routing::job_failed failed{job_id, "NO_AVAILABLE_NODE", "no other node can take over this job", std::nullopt};
-      if (moved->reason == "MAX_ATTEMPTS") {
+      if (state::rejection_of(moved->reason) == state::rejection::max_attempts) {
         failed.code = "JOB_TIMEOUT";
         failed.message = "the job did not finish after every attempt";
       }

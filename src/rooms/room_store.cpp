@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "state/script_keys.hpp"
+#include "state/script_outcome.hpp"
+
 namespace lingua::rooms {
 namespace asio = boost::asio;
 
@@ -36,22 +39,23 @@ std::vector<room_member> members_at(const redis::reply& r, std::size_t i) {
 
 state::result<room_change> change_of(const redis::reply& r) {
   room_change change;
-  const std::string& status = r.size() > 0 ? r[0].str() : std::string();
-  if (status == "CREATED" || status == "JOINED") {
+  using state::outcome;
+  const outcome status = state::outcome_of(r.size() > 0 ? std::string_view(r[0].str()) : std::string_view());
+  if (status == outcome::room_created || status == outcome::room_joined) {
     change.members = members_at(r, 1);
     if (r.size() > 2) change.left_code = r[2].str();
     change.left_members = members_at(r, 3);
-  } else if (status == "LEFT" || status == "SET" || status == "TOUCHED") {
+  } else if (status == outcome::room_left || status == outcome::room_set || status == outcome::room_touched) {
     change.members = members_at(r, 1);
-  } else if (status == "EXISTS") {
+  } else if (status == outcome::room_exists) {
     change.what = room_change::kind::exists;
-  } else if (status == "NOT_FOUND") {
+  } else if (status == outcome::room_not_found) {
     change.what = room_change::kind::not_found;
-  } else if (status == "NOT_MEMBER") {
+  } else if (status == outcome::room_not_member) {
     change.what = room_change::kind::not_member;
-  } else if (status == "ALREADY_IN_ROOM") {
+  } else if (status == outcome::room_already_in_room) {
     change.what = room_change::kind::already_in_room;
-  } else if (status == "ROOM_FULL") {
+  } else if (status == outcome::room_full) {
     change.what = room_change::kind::full;
   } else {
     return state::make_error_code(state::errc::bad_reply);
@@ -59,7 +63,9 @@ state::result<room_change> change_of(const redis::reply& r) {
   return change;
 }
 
-bool is_retry(const redis::reply& r) { return r.size() > 0 && r[0].str() == "RETRY"; }
+bool is_retry(const redis::reply& r) {
+  return r.size() > 0 && state::outcome_of(r[0].str()) == state::outcome::room_retry;
+}
 
 }  // namespace
 
@@ -98,7 +104,9 @@ asio::awaitable<state::result<room_change>> room_store::create(const std::string
   for (int round = 0; round < max_rounds; ++round) {
     auto previous = co_await room_of(creator.session_id);
     if (!previous) co_return previous.error();
-    std::vector<std::string> keys = strings(room_key(code), index_key_, rooms_key_, room_key(*previous));
+    std::vector<std::string> keys =
+        state::script_keys_of<state::script_keys::room_create>(room_key(code), index_key_, rooms_key_,
+                                                        room_key(*previous));
     std::vector<std::string> args = strings(code, room_id, creator.session_id, member_json, *previous);
     auto r = co_await run("room_create", std::move(keys), std::move(args));
     if (!r) co_return r.error();
@@ -114,7 +122,9 @@ asio::awaitable<state::result<room_change>> room_store::join(const std::string& 
   for (int round = 0; round < max_rounds; ++round) {
     auto previous = co_await room_of(member.session_id);
     if (!previous) co_return previous.error();
-    std::vector<std::string> keys = strings(room_key(code), index_key_, rooms_key_, room_key(*previous));
+    std::vector<std::string> keys =
+        state::script_keys_of<state::script_keys::room_join>(room_key(code), index_key_, rooms_key_,
+                                                        room_key(*previous));
     std::vector<std::string> args =
         strings(code, member.session_id, member_json, *previous, std::to_string(max_members));
     auto r = co_await run("room_join", std::move(keys), std::move(args));
@@ -126,7 +136,8 @@ asio::awaitable<state::result<room_change>> room_store::join(const std::string& 
 }
 
 asio::awaitable<state::result<room_change>> room_store::leave(const std::string& code, const std::string& session_id) {
-  std::vector<std::string> keys = strings(room_key(code), index_key_, rooms_key_);
+  std::vector<std::string> keys =
+      state::script_keys_of<state::script_keys::room_leave>(room_key(code), index_key_, rooms_key_);
   std::vector<std::string> args = strings(code, session_id);
   auto r = co_await run("room_leave", std::move(keys), std::move(args));
   if (!r) co_return r.error();
@@ -138,7 +149,7 @@ asio::awaitable<state::result<room_change>> room_store::set_voice(const std::str
                                                                   const std::string& target, bool receive) {
   // Built from a char: assigning "1" to a std::string trips GCC 12's false -Wrestrict at -O2.
   const std::string flag(1, receive ? '1' : '0');
-  std::vector<std::string> keys = strings(room_key(code));
+  std::vector<std::string> keys = state::script_keys_of<state::script_keys::room_set_voice>(room_key(code));
   std::vector<std::string> args = strings(session_id, target, flag);
   auto r = co_await run("room_set_voice", std::move(keys), std::move(args));
   if (!r) co_return r.error();
@@ -146,7 +157,7 @@ asio::awaitable<state::result<room_change>> room_store::set_voice(const std::str
 }
 
 asio::awaitable<state::result<room_change>> room_store::touch(const std::string& code, const std::string& session_id) {
-  std::vector<std::string> keys = strings(room_key(code), rooms_key_);
+  std::vector<std::string> keys = state::script_keys_of<state::script_keys::room_touch>(room_key(code), rooms_key_);
   std::vector<std::string> args = strings(code, session_id);
   auto r = co_await run("room_touch", std::move(keys), std::move(args));
   if (!r) co_return r.error();
@@ -173,7 +184,7 @@ asio::awaitable<state::result<std::vector<std::optional<room_member>>>> room_sto
 
 asio::awaitable<state::result<std::vector<std::string>>> room_store::idle(std::int64_t expire_after_ms,
                                                                           std::size_t limit) {
-  std::vector<std::string> keys = strings(rooms_key_);
+  std::vector<std::string> keys = state::script_keys_of<state::script_keys::room_idle>(rooms_key_);
   std::vector<std::string> args = strings(std::to_string(expire_after_ms), std::to_string(limit));
   auto r = co_await run("room_idle", std::move(keys), std::move(args));
   if (!r) co_return r.error();

@@ -5,6 +5,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "state/script_keys.hpp"
+#include "state/script_outcome.hpp"
 #include "state/script_sources.hpp"
 
 namespace lingua::state {
@@ -45,6 +47,9 @@ std::vector<std::string> strings(A&&... items) {
   (out.emplace_back(std::forward<A>(items)), ...);
   return out;
 }
+
+// The script's answer word (its reply's first element), through the one table of script_outcome.cpp.
+outcome outcome_at(const redis::reply& r, std::size_t i) { return outcome_of(text_at(r, i)); }
 
 std::uint32_t attempt_at(const redis::reply& r, std::size_t i) { return static_cast<std::uint32_t>(number_at(r, i)); }
 
@@ -138,17 +143,18 @@ net::awaitable<result<redis::reply>> scheduler_state::run(const char* name, std:
     co_return make_error_code(errc::script_failed);
   }
   if (!r.value.is_array()) co_return make_error_code(errc::bad_reply);
-  if (r.value.size() == 1 && r.value[0].str() == "late") co_return make_error_code(errc::too_late);
+  if (r.value.size() == 1 && outcome_of(r.value[0].str()) == outcome::late) co_return make_error_code(errc::too_late);
   co_return std::move(r.value);
 }
 
 net::awaitable<result<register_outcome>> scheduler_state::register_node(const std::string& node_id,
                                                                         const node_capabilities& capabilities) {
-  std::vector<std::string> keys = strings();
+  std::vector<std::string> keys = transition_keys_of<script_keys::register_node>();
   std::vector<std::string> args = strings(node_id, capabilities.to_json());
     auto r = co_await run("register_node", std::move(keys), std::move(args));
   if (!r) co_return r.error();
-  co_return register_outcome{text_at(*r, 0) == "conflict", text_at(*r, 0) == "registered", text_at(*r, 1)};
+  const outcome answer = outcome_at(*r, 0);
+  co_return register_outcome{answer == outcome::conflict, answer == outcome::registered, text_at(*r, 1)};
 }
 
 net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::string& node_id,
@@ -163,21 +169,22 @@ net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::
   // No conditional expression in this coroutine's temporaries: GCC 12 evaluates both arms of it here.
   std::string capabilities_json;
   if (changed != nullptr) capabilities_json = changed->to_json();
-  std::vector<std::string> keys = strings();
+  std::vector<std::string> keys = transition_keys_of<script_keys::heartbeat>();
   std::vector<std::string> args = strings(selection_json(), node_id, state.dump(),
                                 capabilities_json,
                                 std::to_string(config_.backlog_scan), deadline_arg());
     auto r = co_await run("heartbeat", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   heartbeat_outcome out;
-  out.known = text_at(*r, 0) == "ok";
+  out.known = outcome_at(*r, 0) == outcome::ok;
   out.status = text_at(*r, 1);
   if (out.known) out.handed = placed_from(*r, 2);
   co_return out;
 }
 
 net::awaitable<result<dispatch_outcome>> scheduler_state::dispatch(const dispatch_request& request) {
-  std::vector<std::string> keys = strings(keys_.job_payload(request.job_id), keys_.job_key(request.job_key));
+  std::vector<std::string> keys =
+      transition_keys_of<script_keys::dispatch_task>(keys_.job_payload(request.job_id), keys_.job_key(request.job_key));
   std::vector<std::string> args = strings(selection_json(), request.job_id, job_state_json(request.requirements),
                                 request.spec_json, request.audio, std::to_string(payload_ttl_ms(request.requirements)),
                                 std::to_string(config_.idempotency_ms), std::to_string(config_.backlog_max_wait_ms),
@@ -185,23 +192,23 @@ net::awaitable<result<dispatch_outcome>> scheduler_state::dispatch(const dispatc
     auto r = co_await run("dispatch_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   dispatch_outcome out;
-  const std::string& kind = text_at(*r, 0);
-  if (kind == "assigned") {
+  const outcome kind = outcome_at(*r, 0);
+  if (kind == outcome::assigned) {
     out.status = dispatch_outcome::kind::assigned;
     out.job_id = text_at(*r, 1);
     out.node_id = text_at(*r, 2);
     out.attempt = attempt_at(*r, 3);
-  } else if (kind == "queued") {
+  } else if (kind == outcome::queued) {
     out.status = dispatch_outcome::kind::queued;
     out.job_id = text_at(*r, 1);
     out.backlog_length = number_at(*r, 2);
-  } else if (kind == "existing") {
+  } else if (kind == outcome::existing) {
     out.status = dispatch_outcome::kind::existing;
     out.job_id = text_at(*r, 1);
     out.job_status = text_at(*r, 2);
     out.node_id = text_at(*r, 3);
     out.attempt = attempt_at(*r, 4);
-  } else if (kind == "rejected") {
+  } else if (kind == outcome::rejected) {
     out.status = dispatch_outcome::kind::rejected;
     out.reason = text_at(*r, 1);
   } else {
@@ -212,16 +219,16 @@ net::awaitable<result<dispatch_outcome>> scheduler_state::dispatch(const dispatc
 
 net::awaitable<result<ack_outcome>> scheduler_state::ack(const std::string& job_id, const std::string& node_id,
                                                          std::uint32_t attempt) {
-  std::vector<std::string> keys = strings();
+  std::vector<std::string> keys = transition_keys_of<script_keys::ack_task>();
   std::vector<std::string> args = strings(job_id, node_id, std::to_string(attempt));
     auto r = co_await run("ack_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
-  const std::string& kind = text_at(*r, 0);
+  const outcome kind = outcome_at(*r, 0);
   ack_outcome out;
   out.session_id = text_at(*r, 1);
-  if (kind == "accepted") out.status = ack_outcome::kind::accepted;
-  else if (kind == "running") out.status = ack_outcome::kind::running;
-  else if (kind == "stale") out.status = ack_outcome::kind::stale;
+  if (kind == outcome::accepted) out.status = ack_outcome::kind::accepted;
+  else if (kind == outcome::running) out.status = ack_outcome::kind::running;
+  else if (kind == outcome::stale) out.status = ack_outcome::kind::stale;
   else out.status = ack_outcome::kind::unknown;
   co_return out;
 }
@@ -229,23 +236,23 @@ net::awaitable<result<ack_outcome>> scheduler_state::ack(const std::string& job_
 net::awaitable<result<complete_outcome>> scheduler_state::complete(const std::string& job_id,
                                                                    const std::string& node_id, std::uint32_t attempt,
                                                                    completion how, const std::string& reason) {
-  std::vector<std::string> keys = strings(keys_.job_payload(job_id));
+  std::vector<std::string> keys = transition_keys_of<script_keys::complete_task>(keys_.job_payload(job_id));
   std::vector<std::string> args = strings(selection_json(), job_id, node_id, std::to_string(attempt), completion_name(how),
                                 reason, std::to_string(config_.job_retention_ms),
                                 std::to_string(config_.backlog_scan));
     auto r = co_await run("complete_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
-  const std::string& kind = text_at(*r, 0);
+  const outcome kind = outcome_at(*r, 0);
   complete_outcome out;
   out.session_id = text_at(*r, 1);
-  if (kind == "completed") {
+  if (kind == outcome::completed) {
     out.status = complete_outcome::kind::completed;
     out.handed = placed_from(*r, 2);
-  } else if (kind == "upgraded") {
+  } else if (kind == outcome::upgraded) {
     out.status = complete_outcome::kind::upgraded;
-  } else if (kind == "duplicate") {
+  } else if (kind == outcome::duplicate) {
     out.status = complete_outcome::kind::duplicate;
-  } else if (kind == "stale") {
+  } else if (kind == outcome::stale) {
     out.status = complete_outcome::kind::stale;
     out.handed = placed_from(*r, 2);  // a replaced node's kept slot was given back (lua/includes/slots.lua)
   } else {
@@ -257,19 +264,19 @@ net::awaitable<result<complete_outcome>> scheduler_state::complete(const std::st
 net::awaitable<result<reassign_outcome>> scheduler_state::reassign(const std::string& job_id,
                                                                    std::uint32_t expected_attempt,
                                                                    reassign_reason why) {
-  std::vector<std::string> keys = strings(keys_.job_payload(job_id));
+  std::vector<std::string> keys = transition_keys_of<script_keys::reassign_task>(keys_.job_payload(job_id));
   std::vector<std::string> args = strings(selection_json(), job_id, std::to_string(expected_attempt), reason_name(why),
                                 std::to_string(config_.max_attempts), std::to_string(config_.job_retention_ms),
                                 std::to_string(config_.backlog_max_wait_ms), std::to_string(config_.backlog_scan),
                                 deadline_arg());
     auto r = co_await run("reassign_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
-  const std::string& kind = text_at(*r, 0);
+  const outcome kind = outcome_at(*r, 0);
   reassign_outcome out;
-  if (kind == "assigned") out.status = reassign_outcome::kind::assigned;
-  else if (kind == "queued") out.status = reassign_outcome::kind::queued;
-  else if (kind == "failed") out.status = reassign_outcome::kind::failed;
-  else if (kind == "stale") out.status = reassign_outcome::kind::stale;
+  if (kind == outcome::assigned) out.status = reassign_outcome::kind::assigned;
+  else if (kind == outcome::queued) out.status = reassign_outcome::kind::queued;
+  else if (kind == outcome::failed) out.status = reassign_outcome::kind::failed;
+  else if (kind == outcome::stale) out.status = reassign_outcome::kind::stale;
   else out.status = reassign_outcome::kind::unknown;
   out.session_id = text_at(*r, 1);
   out.old_node_id = text_at(*r, 2);
@@ -281,15 +288,15 @@ net::awaitable<result<reassign_outcome>> scheduler_state::reassign(const std::st
 }
 
 net::awaitable<result<offline_outcome>> scheduler_state::node_offline(const std::string& node_id) {
-  std::vector<std::string> keys = strings();
+  std::vector<std::string> keys = transition_keys_of<script_keys::node_offline>();
   std::vector<std::string> args = strings(node_id);
     auto r = co_await run("node_offline", std::move(keys), std::move(args));
   if (!r) co_return r.error();
-  co_return offline_outcome{text_at(*r, 0) == "removed", placed_from(*r, 1)};
+  co_return offline_outcome{outcome_at(*r, 0) == outcome::removed, placed_from(*r, 1)};
 }
 
 net::awaitable<result<std::vector<expired_job>>> scheduler_state::expire_deadlines(int limit) {
-  std::vector<std::string> keys = strings();
+  std::vector<std::string> keys = transition_keys_of<script_keys::expire_deadlines>();
   std::vector<std::string> args = strings(std::to_string(limit), std::to_string(config_.claim_lease_ms),
                                 std::to_string(config_.job_retention_ms));
     auto r = co_await run("expire_deadlines", std::move(keys), std::move(args));
@@ -297,10 +304,10 @@ net::awaitable<result<std::vector<expired_job>>> scheduler_state::expire_deadlin
   std::vector<expired_job> out;
   for (const auto& entry : r->elements()) {
     expired_job e;
-    const std::string& kind = text_at(entry, 0);
-    e.what = kind == "ack_timeout"       ? expired_job::kind::ack_timeout
-             : kind == "backlog_timeout" ? expired_job::kind::backlog_timeout
-                                         : expired_job::kind::run_timeout;
+    const outcome kind = outcome_at(entry, 0);
+    e.what = kind == outcome::ack_timeout       ? expired_job::kind::ack_timeout
+             : kind == outcome::backlog_timeout ? expired_job::kind::backlog_timeout
+                                                : expired_job::kind::run_timeout;
     e.job_id = text_at(entry, 1);
     e.session_id = text_at(entry, 2);
     e.node_id = text_at(entry, 3);
@@ -311,7 +318,7 @@ net::awaitable<result<std::vector<expired_job>>> scheduler_state::expire_deadlin
 }
 
 net::awaitable<result<std::vector<expired_node>>> scheduler_state::expire_nodes(int limit) {
-  std::vector<std::string> keys = strings();
+  std::vector<std::string> keys = transition_keys_of<script_keys::expire_nodes>();
   std::vector<std::string> args = strings(std::to_string(config_.heartbeat_timeout_ms), std::to_string(limit));
     auto r = co_await run("expire_nodes", std::move(keys), std::move(args));
   if (!r) co_return r.error();
@@ -322,11 +329,11 @@ net::awaitable<result<std::vector<expired_node>>> scheduler_state::expire_nodes(
 
 net::awaitable<result<mark_outcome>> scheduler_state::mark_unavailable(const std::string& node_id, const std::string& service,
                                                                std::int64_t duration_ms) {
-  std::vector<std::string> keys = strings();
+  std::vector<std::string> keys = transition_keys_of<script_keys::mark_unavailable>();
   std::vector<std::string> args = strings(node_id, service, std::to_string(duration_ms));
     auto r = co_await run("mark_unavailable", std::move(keys), std::move(args));
   if (!r) co_return r.error();
-  co_return mark_outcome{text_at(*r, 0) == "marked"};
+  co_return mark_outcome{outcome_at(*r, 0) == outcome::marked};
 }
 
 net::awaitable<result<std::int64_t>> scheduler_state::jobs_held(const std::string& node_id) {
@@ -385,19 +392,19 @@ std::int64_t scheduler_state::payload_ttl_ms(const job_requirements& req) const 
 }
 
 net::awaitable<result<abandon_outcome>> scheduler_state::abandon(const std::string& job_id) {
-  std::vector<std::string> keys = strings(keys_.job_payload(job_id));
+  std::vector<std::string> keys = transition_keys_of<script_keys::abandon_job>(keys_.job_payload(job_id));
   std::vector<std::string> args =
       strings(selection_json(), job_id, std::to_string(config_.job_retention_ms), std::to_string(config_.backlog_scan));
   auto r = co_await run("abandon_job", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   abandon_outcome out;
-  const std::string& kind = text_at(*r, 0);
-  if (kind == "abandoned") {
+  const outcome kind = outcome_at(*r, 0);
+  if (kind == outcome::abandoned) {
     out.status = abandon_outcome::kind::abandoned;
     out.node_id = text_at(*r, 1);
     out.attempt = attempt_at(*r, 2);
     out.handed = placed_from(*r, 3);
-  } else if (kind == "ended") {
+  } else if (kind == outcome::ended) {
     out.status = abandon_outcome::kind::ended;
   }
   co_return out;
@@ -414,19 +421,18 @@ net::awaitable<bool> scheduler_state::drop_payloads(const std::vector<std::strin
 net::awaitable<result<epoch_check>> scheduler_state::check_epoch(const std::string& known) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const std::string fresh = std::to_string(rng());
-  std::vector<std::string> keys = strings(keys_.key("epoch"));
+  std::vector<std::string> keys = script_keys_of<script_keys::check_epoch>(keys_.key("epoch"));
   std::vector<std::string> args = strings(known, fresh);
   redis::result r = co_await script("check_epoch").call(redis_, keys, args);
   if (r.ec || !r.value.is_array() || r.value.size() != 2) co_return make_error_code(errc::dependency_down);
   epoch_check out;
-  const std::string& kind = r.value[0].str();
   out.epoch = r.value[1].str();
-  out.changed = kind == "changed";
+  out.changed = outcome_of(r.value[0].str()) == outcome::changed;
   co_return out;
 }
 
 net::awaitable<result<std::vector<placed_job>>> scheduler_state::node_jobs(const std::string& node_id) {
-  std::vector<std::string> keys = strings();
+  std::vector<std::string> keys = transition_keys_of<script_keys::node_jobs>();
   std::vector<std::string> args = strings(node_id);
   auto r = co_await run("node_jobs", std::move(keys), std::move(args));
   if (!r) co_return r.error();
