@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -15,7 +17,10 @@
 
 namespace lingua::test {
 
-node_process::node_process(std::vector<std::string> args) : args_(std::move(args)) {
+node_process::node_process(std::vector<std::string> args) : node_process(LINGUA_NODE_BINARY, std::move(args), {}) {}
+
+node_process::node_process(std::string program, std::vector<std::string> args, std::vector<std::string> environment)
+    : program_(std::move(program)), args_(std::move(args)), environment_(std::move(environment)) {
   static int counter = 0;
   log_path_ = std::filesystem::temp_directory_path() /
               ("lingua-node-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".log");
@@ -24,15 +29,31 @@ node_process::node_process(std::vector<std::string> args) : args_(std::move(args
 node_process::~node_process() {
   terminate();
   if (::testing::Test::HasFailure()) {
-    std::fprintf(stderr, "---- lingua-node log ----\n%s---- end of log ----\n", log().c_str());
+    std::fprintf(stderr, "---- %s log ----\n%s---- end of log ----\n",
+                 std::filesystem::path(program_).filename().c_str(), log().c_str());
   }
   std::error_code ec;
   std::filesystem::remove(log_path_, ec);
 }
 
 void node_process::start() {
-  std::vector<std::string> args = {LINGUA_NODE_BINARY};
+  std::vector<std::string> args = {program_};
   args.insert(args.end(), args_.begin(), args_.end());
+  // The test's environment with `environment_` replacing same-named entries (getenv finds the first one).
+  std::vector<std::string> environment = environment_;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const std::string name = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (const auto& own : environment_) replaced = replaced || own.starts_with(name);
+    if (!replaced) environment.push_back(entry);
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (auto& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -42,27 +63,34 @@ void node_process::start() {
       ::dup2(fd, STDOUT_FILENO);
       ::dup2(fd, STDERR_FILENO);
     }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
+    const std::string failed = std::string("exec ") + argv[0] + " failed: " + std::strerror(errno) + "\n";
+    [[maybe_unused]] const auto written = ::write(STDERR_FILENO, failed.data(), failed.size());
     ::_exit(127);
   }
 }
 
 void node_process::terminate() {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  for (int i = 0; i < 1000; ++i) {
-    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-      pid_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  if (signal_and_wait(SIGTERM, std::chrono::seconds(10)) != -1) return;
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, nullptr, 0);
   pid_ = -1;
+}
+
+int node_process::signal_and_wait(int signal, std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, signal);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return -1;
 }
 
 std::string node_process::log() const {
