@@ -10,18 +10,11 @@
 #include <stdexcept>
 #include <vector>
 
-#include "node/engines/audio.hpp"
+#include "node/engines/wav.hpp"
 
 namespace lingua::test {
 
 namespace {
-
-std::uint32_t le32(const std::string& b, std::size_t at) {
-  return static_cast<std::uint32_t>(static_cast<unsigned char>(b[at])) |
-         (static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 1])) << 8) |
-         (static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 2])) << 16) |
-         (static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 3])) << 24);
-}
 
 std::vector<std::string> words(const std::string& text) {
   std::istringstream in(text);
@@ -34,24 +27,9 @@ std::vector<std::string> words(const std::string& text) {
 
 node::pcm16 read_wav_16k(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.size() < 44 || bytes.compare(0, 4, "RIFF") != 0 || bytes.compare(8, 4, "WAVE") != 0) {
-    throw std::runtime_error("not a WAV file: " + path);
-  }
-  unsigned rate = 0;
-  std::size_t at = 12;
-  while (at + 8 <= bytes.size()) {
-    const std::string id = bytes.substr(at, 4);
-    const std::uint32_t size = le32(bytes, at + 4);
-    if (id == "fmt ") rate = le32(bytes, at + 12);
-    if (id == "data") {
-      const std::size_t n = std::min<std::size_t>(size, bytes.size() - at - 8);
-      return node::resample(node::pcm16_from_bytes(std::string_view(bytes).substr(at + 8, n)), rate,
-                            node::sample_rate_hz);
-    }
-    at += 8 + size + (size & 1);
-  }
-  throw std::runtime_error("no data chunk in " + path);
+  return node::decode_wav(bytes);
 }
 
 node::pcm16 flite_speech(const std::string& text) {
