@@ -15,6 +15,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "node/capabilities.hpp"
+#include "node/engines/http_client.hpp"
 #include "node/job_runner.hpp"
 
 namespace lingua::node {
@@ -58,15 +59,7 @@ std::optional<scheduler_address> parse_scheduler_url(std::string_view url, std::
   std::string target = slash == std::string_view::npos ? std::string("/") : std::string(url.substr(slash));
   if (target.front() == '?') target.insert(0, "/");
   scheduler_address a;
-  const auto colon = authority.rfind(':');
-  if (colon == std::string_view::npos) {
-    a.host = std::string(authority);
-    a.port = "80";
-  } else {
-    a.host = std::string(authority.substr(0, colon));
-    a.port = std::string(authority.substr(colon + 1));
-  }
-  if (a.host.empty() || a.port.empty() || a.port.find_first_not_of("0123456789") != std::string::npos) {
+  if (!split_host_port(authority, a.host, a.port)) {
     error = "the scheduler URL needs a host and a numeric port (got \"ws://" + std::string(authority) + "\")";
     return std::nullopt;
   }

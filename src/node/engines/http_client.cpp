@@ -20,6 +20,13 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+bool split_host_port(std::string_view authority, std::string& host, std::string& port) {
+  const auto colon = authority.rfind(':');
+  host = std::string(authority.substr(0, colon));
+  port = colon == std::string_view::npos ? std::string("80") : std::string(authority.substr(colon + 1));
+  return !host.empty() && !port.empty() && port.find_first_not_of("0123456789") == std::string::npos;
+}
+
 std::optional<http_service> parse_http_service(std::string_view url, std::string& error) {
   constexpr std::string_view scheme = "http://";
   if (!url.starts_with(scheme)) {
@@ -33,16 +40,7 @@ std::optional<http_service> parse_http_service(std::string_view url, std::string
   while (!path.empty() && path.back() == '/') path.pop_back();
   http_service s;
   s.url = std::string(url);
-  const auto colon = authority.rfind(':');
-  if (colon == std::string_view::npos) {
-    s.host = std::string(authority);
-    s.port = "80";
-  } else {
-    s.host = std::string(authority.substr(0, colon));
-    s.port = std::string(authority.substr(colon + 1));
-  }
-  if (s.host.empty() || s.port.empty() || s.port.find_first_not_of("0123456789") != std::string::npos ||
-      path.find_first_of("?#") != std::string::npos) {
+  if (!split_host_port(authority, s.host, s.port) || path.find_first_of("?#") != std::string::npos) {
     error = "an inference service URL needs a host, a numeric port and no query (got \"" + std::string(url) + "\")";
     return std::nullopt;
   }

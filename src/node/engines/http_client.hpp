@@ -25,6 +25,10 @@ struct http_service {
   std::string url;        // as given, for messages
 };
 
+// "host[:port]" → host and port (default 80); false unless both are non-empty and the port is numeric. Shared with
+// the scheduler URL's parser.
+bool split_host_port(std::string_view authority, std::string& host, std::string& port);
+
 // http://host[:port][/prefix]; nullopt (and `error`) otherwise (https:// is not supported: run the service on the
 // same machine or behind a TLS-terminating proxy).
 std::optional<http_service> parse_http_service(std::string_view url, std::string& error);

@@ -9,6 +9,7 @@
 
 #include "node/engines/audio.hpp"
 #include "node/engines/http_engines.hpp"
+#include "node/engines/wav.hpp"
 #include "node/job_runner.hpp"
 #include "protocol/base64.hpp"
 #include "support/test_support.hpp"
@@ -216,6 +217,16 @@ TEST_F(HttpEngines, AJobThroughTheServicesGivesTheirTextsAndOpusSpeech) {
   EXPECT_EQ(result->error->code, "PROCESSING_ERROR");
   EXPECT_EQ(result->error->details.value_or(nullptr)["service_type"], "nmt");
   EXPECT_NE(result->error->message.find("HTTP 503"), std::string::npos) << result->error->message;
+}
+
+TEST(Wav, A16BitWavOfAnyRateBecomes16kHzAndOtherFormatsAreRefused) {
+  const pcm16 tone = ramp(8000);  // one second at 8 kHz
+  EXPECT_NEAR(static_cast<double>(decode_wav(encode_wav(tone, 8000)).size()), 16000.0, 4.0);
+  EXPECT_EQ(decode_wav(encode_wav(tone, 16000)), tone);
+  std::string eight_bit = encode_wav(tone, 8000);
+  eight_bit[34] = 8;  // bits per sample
+  EXPECT_THROW(decode_wav(eight_bit), engine_error);
+  EXPECT_THROW(decode_wav("RIFF"), engine_error);
 }
 
 TEST(HttpEngineFlags, ServiceUrlsAndListsParseAndMistakesAreNamed) {
