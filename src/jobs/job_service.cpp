@@ -6,7 +6,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "peer_log/peer_log.hpp"
@@ -34,17 +33,24 @@ bool is_empty_ack(const protocol::job_result& r) {
 }
 
 // The job_assign frame for one attempt: the stored template plus the attempt and the audio.
-std::string assign_frame(const state::job_payload& payload, std::uint32_t attempt) {
-  auto frame = nlohmann::json::parse(payload.spec_json, nullptr, false);
-  if (!frame.is_object()) return {};
-  frame["attempt_id"] = attempt;
-  frame["audio"] = protocol::base64::encode(payload.audio);
-  return frame.dump();
-}
+// One attempt's job_assign frame and the speaker's session, from the stored template (written by
+// protocol::to_json(job_assign), so the protocol's reader takes it back losslessly). The template is read once and
+// the frame written by the protocol's writer, which copies the 8.5 KB of base64 audio as one run: the nlohmann
+// document this replaced parsed the template twice and escaped the audio character by character, the top item of
+// the scheduler's CPU profile (docs/benchmarks.md). An unreadable template gives an empty frame (not sent).
+struct assign_frame {
+  std::string frame;
+  std::string session_id;
+};
 
-std::string session_of(const state::job_payload& payload) {
-  auto spec = nlohmann::json::parse(payload.spec_json, nullptr, false);
-  return spec.is_object() ? protocol::speaker_session_of(spec.value("session_id", "")) : "";
+assign_frame frame_for(const state::job_payload& payload, std::uint32_t attempt) {
+  auto parsed = protocol::parse_node_outbound(payload.spec_json);
+  if (!parsed) return {};
+  auto* assign = std::get_if<protocol::job_assign>(&*parsed);
+  if (assign == nullptr) return {};
+  assign->attempt_id = attempt;
+  assign->audio = protocol::base64::encode(payload.audio);
+  return {protocol::to_json(*assign), protocol::speaker_session_of(assign->session_id)};
 }
 
 }  // namespace
@@ -131,11 +137,11 @@ asio::awaitable<void> job_service::send(const std::string& job_id, const std::st
     loaded = std::move(*stored);
     known = &*loaded;
   }
-  const std::string session_id = session_of(*known);
-  std::string frame = assign_frame(*known, attempt);
+  assign_frame built = frame_for(*known, attempt);
+  const std::string session_id = std::move(built.session_id);
   // co_await stays out of conditions (GCC 12 mis-compiles it inside `||`).
   bool sent = false;
-  if (!frame.empty()) sent = co_await router_.to_node(node_id, std::move(frame));
+  if (!built.frame.empty()) sent = co_await router_.to_node(node_id, std::move(built.frame));
   if (!sent) {
     spdlog::info("job {} attempt {}: node {} unreachable, failing over", job_id, attempt, node_id);
     co_await fail_over(job_id, attempt, state::reassign_reason::send_failed, node_id, false);
