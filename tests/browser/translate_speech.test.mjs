@@ -1,0 +1,57 @@
+// A person opens the page, presses Start and says "hello how are you today" (Chromium's fake microphone playing
+// flite speech once): the real scheduler cuts nothing itself — the page ends the utterance on the pause — and the
+// real lingua-node translates; the page shows the English words and the Spanish translation and plays the
+// Spanish speech.
+import path from 'node:path';
+
+import { launchBrowser, openPage } from './harness/browser.mjs';
+import { startNode, startScheduler } from './harness/processes.mjs';
+import { fliteSpeech } from './harness/speech.mjs';
+import { browserTest, check, waitFor } from './harness/test.mjs';
+
+await browserTest('translate_speech', 150000, async (ctx) => {
+  const speech = fliteSpeech(ctx.dir, 'hello', 'hello how are you today');
+  const scheduler = await startScheduler(ctx.dir);
+  ctx.processes.push(scheduler);
+  ctx.cleanup.push(() => scheduler.stop());
+  const node = await startNode(ctx.dir, scheduler);
+  ctx.processes.push(node);
+  ctx.cleanup.push(() => node.stop());
+  const browser = await launchBrowser({ microphone: speech });
+  ctx.cleanup.push(() => browser.close());
+
+  const problems = [];
+  const page = await openPage(browser, `${scheduler.url}/`, problems);
+  ctx.pages.set('client', page);
+  await waitFor('the session to be ready', () => page.$('#status[data-state="ready"]'), 15000);
+  check(await page.$eval('#src-lang', (s) => s.value) === 'en', 'English is the default spoken language');
+  check(await page.$eval('#tgt-lang', (s) => s.value) === 'es', 'Spanish is the default target');
+  await page.screenshot({ path: path.join(ctx.dir, '1-ready.png') });
+
+  await page.click('#talk');
+  await waitFor('the page to listen', () => page.$('body[data-listening]'), 10000);
+  const states = [];
+  await waitFor('a translation on the page', async () => {
+    const state = await page.$eval('#status', (s) => s.dataset.state);
+    if (states.at(-1) !== state) states.push(state);
+    return page.$('body[data-results]');
+  }, 60000, 50);
+  await page.screenshot({ path: path.join(ctx.dir, '2-translated.png') });
+
+  const entry = await page.$eval('#transcript li', (li) => ({
+    who: li.querySelector('.who').textContent,
+    original: li.querySelector('.original').textContent,
+    translated: li.querySelector('.translated').textContent,
+  }));
+  console.log(`page shows: ${JSON.stringify(entry)}; status went ${states.join(' → ')}`);
+  const heard = entry.original.toLowerCase().split(/\s+/);
+  const common = ['hello', 'how', 'are', 'you', 'today'].filter((w) => heard.includes(w));
+  check(common.length >= 4, `the English words are shown (${entry.original})`);
+  check(/hola/i.test(entry.translated) && /hoy/i.test(entry.translated), `the Spanish text is shown (${entry.translated})`);
+  check(await page.$('body[data-partials]'), 'a live subtitle (asr_partial) was shown');
+  check(states.includes('translating'), `the status said it was translating (${states.join(', ')})`);
+
+  await waitFor('the Spanish speech to start playing', () => page.$('body[data-tts-played]'), 20000);
+  check(problems.length === 0, `no console errors or failed requests: ${problems.join('; ')}`);
+  await page.screenshot({ path: path.join(ctx.dir, '3-speaking.png') });
+});
