@@ -54,4 +54,7 @@ await browserTest('translate_speech', 150000, async (ctx) => {
   await waitFor('the Spanish speech to start playing', () => page.$('body[data-tts-played]'), 20000);
   check(problems.length === 0, `no console errors or failed requests: ${problems.join('; ')}`);
   await page.screenshot({ path: path.join(ctx.dir, '3-speaking.png') });
+  // The README's picture (docs/img/browser-client.png is a copy of this one): the page down to its last panel.
+  const bottom = await page.$eval('main', (m) => Math.ceil(m.getBoundingClientRect().bottom));
+  await page.screenshot({ path: path.join(ctx.dir, 'readme.png'), clip: { x: 0, y: 0, width: 1100, height: bottom + 8 } });
 });

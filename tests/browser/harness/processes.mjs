@@ -74,13 +74,13 @@ async function httpOk(port, target) {
 }
 
 // Starts lingua-scheduler on a free loopback port with its embedded Redis and waits for GET /health.
-// `extraArgs` are further flags (the last occurrence of a flag wins).
-export async function startScheduler(artifactDir, extraArgs = []) {
-  const port = await freePort();
+// `extraArgs` are further flags (the last occurrence of a flag wins); `port` restarts one where another was.
+export async function startScheduler(artifactDir, extraArgs = [], { port: wantedPort } = {}) {
+  const port = wantedPort ?? await freePort();
   const argv = [path.join(binaryDir(), 'lingua-scheduler'), '--host=127.0.0.1', `--port=${port}`,
     `--instance-id=browser-${port}`, `--auth.node_token=${nodeToken}`, '--log-level=debug',
     ...extraArgs];
-  const proc = new child('lingua-scheduler', argv, path.join(artifactDir, 'scheduler.log'));
+  const proc = new child('lingua-scheduler', argv, path.join(artifactDir, `scheduler-${port}.log`));
   const deadline = Date.now() + 20000;
   while (Date.now() < deadline) {
     if (!proc.running) throw new Error(`lingua-scheduler exited at start-up:\n${proc.text()}`);
