@@ -5,6 +5,7 @@ import { OpusEncoder, base64FromBytes, sampleRate } from './lib/audio-codec.js';
 import { languageName, languages } from './lib/languages.js';
 import { Microphone } from './lib/microphone.js';
 import { SpeechPlayer } from './lib/player.js';
+import { RawVoice } from './lib/raw-voice.js';
 import { RoomView } from './lib/room-view.js';
 import { SessionSocket } from './lib/session-socket.js';
 
@@ -150,6 +151,7 @@ async function startListening() {
     return;
   }
   page.microphone = microphone;
+  rawVoice.setTrack(microphone.stream.getAudioTracks()[0] ?? null);
   $('talk').textContent = 'Stop';
   $('talk').classList.add('listening');
   $('send').disabled = false;
@@ -160,6 +162,7 @@ async function startListening() {
 function stopListening() {
   page.microphone?.stop();
   page.microphone = null;
+  rawVoice.setTrack(null);
   $('talk').textContent = 'Start speaking';
   $('talk').classList.remove('listening');
   $('send').disabled = true;
@@ -219,7 +222,12 @@ const uiEvents = {
 };
 
 function handle(m) {
+  if (m.type.startsWith('webrtc_')) {
+    rawVoice.handle(m);
+    return;
+  }
   const room = rooms.handle(m);
+  if (m.type.startsWith('room_')) rawVoice.update(rooms.code, page.socket.sessionId, rooms.members);
   if (room) {
     setStatus(room.state, room.text, room.code ?? '');
     return;
@@ -268,10 +276,12 @@ function describeError(code) {
 
 // --- wiring -----------------------------------------------------------------------------------------------
 let rooms;
+let rawVoice;
 
 function connect() {
   page.socket = new SessionSocket(sessionInit);
   rooms = new RoomView((m) => page.socket.send(m), me);
+  rawVoice = new RawVoice((m) => page.socket.send(m), $('raw-voices'));
   page.socket.addEventListener('state', ({ detail }) => {
     const connected = detail.state === 'open';
     $('talk').disabled = !connected && !page.microphone;
@@ -284,6 +294,7 @@ function connect() {
     }
   });
   page.socket.addEventListener('session', ({ detail }) => {
+    rawVoice.closeAll();  // the old session's peers are gone with it
     page.seq = 0;
     page.utteranceIndex = 0;
     page.pcm = [];
@@ -310,6 +321,11 @@ function wire() {
     if (!$('tts-toggle').checked) page.player?.stopAll();
   };
   $('talk').onclick = () => (page.microphone ? stopListening() : startListening());
+  $('room-leave').addEventListener('click', () => rawVoice.update(null, page.socket.sessionId, []));
+  $('raw-voice').onchange = () => {
+    rawVoice.wanted = $('raw-voice').checked;
+    rawVoice.update(rooms.code, page.socket.sessionId, rooms.members);
+  };
   $('send').onclick = () => page.microphone?.cut();
   for (const id of ['room-create', 'room-join']) $(id).addEventListener('click', ensureAudio);
   const wanted = new URLSearchParams(location.search).get('room');

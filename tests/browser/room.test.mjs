@@ -1,12 +1,11 @@
 // Two people in a room through the real scheduler and a real lingua-node: Alice (English) creates a room, Bruno
 // opens its link, picks Spanish as his language (the page re-joins with it), both see each other in the member
-// list; Alice says "hello how are you today" and Bruno reads and hears it in Spanish, under Alice's name. Bruno
-// leaves and Alice's member list shows it.
+// list; Alice says "hello how are you today" and Bruno reads and hears it in Spanish, under Alice's name. Both
+// then ask for each other's raw voice and get a WebRTC connection; Bruno leaves and Alice's page shows it.
 import path from 'node:path';
 
-import { launchBrowser, openPage } from './harness/browser.mjs';
-import { startNode, startScheduler } from './harness/processes.mjs';
-import { fliteSpeech } from './harness/speech.mjs';
+import { openPage } from './harness/browser.mjs';
+import { startStack } from './harness/stack.mjs';
 import { browserTest, check, waitFor } from './harness/test.mjs';
 
 const memberTexts = (page) => page.$$eval('#members li', (items) => items.map((li) => li.textContent));
@@ -19,15 +18,7 @@ async function setName(page, name) {
 }
 
 await browserTest('room', 170000, async (ctx) => {
-  const speech = fliteSpeech(ctx.dir, 'hello', 'hello how are you today');
-  const scheduler = await startScheduler(ctx.dir);
-  ctx.processes.push(scheduler);
-  ctx.cleanup.push(() => scheduler.stop());
-  const node = await startNode(ctx.dir, scheduler);
-  ctx.processes.push(node);
-  ctx.cleanup.push(() => node.stop());
-  const browser = await launchBrowser({ microphone: speech });
-  ctx.cleanup.push(() => browser.close());
+  const { scheduler, browser } = await startStack(ctx, { speech: 'hello how are you today' });
   const problems = [];
 
   // Alice creates the room.
@@ -73,9 +64,16 @@ await browserTest('room', 170000, async (ctx) => {
   await alice.screenshot({ path: path.join(ctx.dir, '2-alice-spoke.png') });
   await bruno.screenshot({ path: path.join(ctx.dir, '2-bruno-heard.png') });
 
+  // Both ask for each other's own voice: a WebRTC connection through the scheduler's relay.
+  await alice.click('#raw-voice');
+  await bruno.click('#raw-voice');
+  await waitFor('the raw voice connection on both pages', async () =>
+    (await alice.$('body[data-raw-voice-connected="1"]')) && bruno.$('body[data-raw-voice-connected="1"]'), 20000);
+
   // Bruno leaves.
   await bruno.click('#room-leave');
   await waitFor('Alice to see Bruno gone', async () => (await memberTexts(alice)).length === 1, 15000);
+  await waitFor('the raw voice connection to end', () => alice.$('body[data-raw-voice-connected="0"]'), 10000);
   check(!(await bruno.$('body[data-room]')), 'Bruno\'s page is out of the room');
   check(problems.length === 0, `no console errors or failed requests: ${problems.join('; ')}`);
 });

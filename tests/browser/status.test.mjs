@@ -3,21 +3,17 @@
 // own and is ready again with a new session.
 import path from 'node:path';
 
-import { launchBrowser, openPage } from './harness/browser.mjs';
+import { openPage } from './harness/browser.mjs';
 import { startScheduler } from './harness/processes.mjs';
-import { fliteSpeech } from './harness/speech.mjs';
+import { startStack } from './harness/stack.mjs';
 import { browserTest, check, waitFor } from './harness/test.mjs';
 
 const statusOf = (page) => page.$eval('#status', (s) => ({ state: s.dataset.state, code: s.dataset.code,
   text: s.textContent }));
 
 await browserTest('status', 100000, async (ctx) => {
-  const speech = fliteSpeech(ctx.dir, 'hello', 'hello how are you today');
-  let scheduler = await startScheduler(ctx.dir);
-  ctx.processes.push(scheduler);
-  ctx.cleanup.push(() => scheduler.stop());
-  const browser = await launchBrowser({ microphone: speech });
-  ctx.cleanup.push(() => browser.close());
+  const stack = await startStack(ctx, { node: false, speech: 'hello how are you today' });
+  const { scheduler, browser } = stack;
   const problems = [];
   const page = await openPage(browser, `${scheduler.url}/`, problems);
   ctx.pages.set('client', page);
@@ -40,8 +36,8 @@ await browserTest('status', 100000, async (ctx) => {
   await scheduler.stop();
   await waitFor('the page to notice the lost connection', () => page.$('#status[data-state="reconnecting"]'), 15000);
   await page.screenshot({ path: path.join(ctx.dir, '2-reconnecting.png') });
-  scheduler = await startScheduler(ctx.dir, [], { port });
-  ctx.processes.push(scheduler);
+  stack.scheduler = await startScheduler(ctx.dir, [], { port });
+  ctx.processes.push(stack.scheduler);
   await waitFor('the page to be ready again', () => page.$('#status[data-state="ready"]'), 30000);
   const secondSession = await page.$eval('body', (b) => b.dataset.sessionId);
   check(secondSession && secondSession !== firstSession, `a new session (${firstSession} → ${secondSession})`);

@@ -4,21 +4,12 @@
 // Spanish speech.
 import path from 'node:path';
 
-import { launchBrowser, openPage } from './harness/browser.mjs';
-import { startNode, startScheduler } from './harness/processes.mjs';
-import { fliteSpeech } from './harness/speech.mjs';
+import { openPage } from './harness/browser.mjs';
+import { startStack } from './harness/stack.mjs';
 import { browserTest, check, waitFor } from './harness/test.mjs';
 
 await browserTest('translate_speech', 150000, async (ctx) => {
-  const speech = fliteSpeech(ctx.dir, 'hello', 'hello how are you today');
-  const scheduler = await startScheduler(ctx.dir);
-  ctx.processes.push(scheduler);
-  ctx.cleanup.push(() => scheduler.stop());
-  const node = await startNode(ctx.dir, scheduler);
-  ctx.processes.push(node);
-  ctx.cleanup.push(() => node.stop());
-  const browser = await launchBrowser({ microphone: speech });
-  ctx.cleanup.push(() => browser.close());
+  const { scheduler, browser } = await startStack(ctx, { speech: 'hello how are you today' });
 
   const problems = [];
   const page = await openPage(browser, `${scheduler.url}/`, problems);

@@ -24,6 +24,8 @@ export async function launchBrowser({ microphone } = {}) {
     '--disable-extensions', '--disable-background-networking', '--disable-component-update', '--mute-audio',
     '--autoplay-policy=no-user-gesture-required',
     '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+    // WebRTC between two pages of this browser: plain host candidates (mDNS names need a multicast responder).
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
   ];
   if (microphone) args.push(`--use-file-for-fake-audio-capture=${microphone}%noloop`);
   // Chromium's sandbox needs user namespaces, which CI containers running as root do not offer.
