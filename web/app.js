@@ -126,6 +126,17 @@ function sendPlayback(type, field, item) {
     group_id: item.group_id ?? '', [field]: Date.now() });
 }
 
+function openMicrophone(context, useOpus) {
+  const microphone = new Microphone(context, sink, { useOpus });
+  microphone.addEventListener('voice', ({ detail }) => {
+    if (detail.speaking) setStatus('hearing', 'Hearing you…');
+  });
+  microphone.addEventListener('level', ({ detail }) => {
+    $('level').firstElementChild.style.width = `${Math.min(100, Math.round(detail.rms * 600))}%`;
+  });
+  return microphone;
+}
+
 async function startListening() {
   if (!navigator.mediaDevices?.getUserMedia) {
     setStatus('error', 'This page needs a microphone: open it over https:// or on localhost.', 'NO_MICROPHONE');
@@ -134,15 +145,20 @@ async function startListening() {
   const context = ensureAudio();
   if (context.state === 'suspended') await context.resume();
   const useOpus = await OpusEncoder.supported();
-  const microphone = new Microphone(context, sink, { useOpus });
-  microphone.addEventListener('voice', ({ detail }) => {
-    if (detail.speaking) setStatus('hearing', 'Hearing you…');
-  });
-  microphone.addEventListener('level', ({ detail }) => {
-    $('level').firstElementChild.style.width = `${Math.min(100, Math.round(detail.rms * 600))}%`;
-  });
+  let microphone = openMicrophone(context, useOpus);
   try {
-    await microphone.start();
+    try {
+      await microphone.start();
+    } catch (e) {
+      // Some browsers (Firefox) take a microphone only into a context at the device's own rate: use one.
+      if (e.name !== 'NotSupportedError' || context.sampleRate !== sampleRate) throw e;
+      microphone.stop();
+      await context.close();
+      page.context = new AudioContext();
+      page.player.context = page.context;
+      microphone = openMicrophone(page.context, useOpus);
+      await microphone.start();
+    }
   } catch (e) {
     const blocked = e.name === 'NotAllowedError' || e.name === 'SecurityError';
     setStatus('error', blocked ? 'The microphone is blocked: allow it for this site and press Start again.'

@@ -1,18 +1,29 @@
 // A person opens the page, presses Start and says "hello how are you today" (Chromium's fake microphone playing
 // flite speech once): the real scheduler cuts nothing itself — the page ends the utterance on the pause — and the
 // real lingua-node translates; the page shows the English words and the Spanish translation and plays the
-// Spanish speech.
+// Spanish speech. With the argument `pcm16` the browser has no WebCodecs AudioEncoder: the page sends whole PCM16
+// utterances instead, and the same must come back.
 import path from 'node:path';
 
 import { openPage } from './harness/browser.mjs';
 import { startStack } from './harness/stack.mjs';
 import { browserTest, check, waitFor } from './harness/test.mjs';
 
-await browserTest('translate_speech', 150000, async (ctx) => {
+const pcm16 = process.argv[2] === 'pcm16';
+
+await browserTest(pcm16 ? 'translate_speech_pcm16' : 'translate_speech', 150000, async (ctx) => {
   const { scheduler, browser } = await startStack(ctx, { speech: 'hello how are you today' });
 
   const problems = [];
-  const page = await openPage(browser, `${scheduler.url}/`, problems);
+  const page = await openPage(browser, null, problems);
+  const sent = [];
+  const cdp = await page.createCDPSession();
+  await cdp.send('Network.enable');
+  cdp.on('Network.webSocketFrameSent', ({ response }) => {
+    try { sent.push(JSON.parse(response.payloadData).type); } catch { /* not JSON */ }
+  });
+  if (pcm16) await page.evaluateOnNewDocument(() => { delete window.AudioEncoder; });
+  await page.goto(`${scheduler.url}/`, { waitUntil: 'load', timeout: 15000 });
   ctx.pages.set('client', page);
   await waitFor('the session to be ready', () => page.$('#status[data-state="ready"]'), 15000);
   check(await page.$eval('#src-lang', (s) => s.value) === 'en', 'English is the default spoken language');
@@ -40,11 +51,15 @@ await browserTest('translate_speech', 150000, async (ctx) => {
   check(common.length >= 4, `the English words are shown (${entry.original})`);
   check(/hola/i.test(entry.translated) && /hoy/i.test(entry.translated), `the Spanish text is shown (${entry.translated})`);
   check(await page.$('body[data-partials]'), 'a live subtitle (asr_partial) was shown');
+  const audioMessages = sent.filter((t) => t === 'audio_chunk' || t === 'utterance');
+  check(pcm16 ? audioMessages.length >= 1 && audioMessages.every((t) => t === 'utterance') : audioMessages.filter((t) => t === 'audio_chunk').length >= 3,
+    `the audio went as ${pcm16 ? 'PCM16 utterances' : 'several Opus audio_chunks'} (${audioMessages.join(', ')})`);
   check(states.includes('translating'), `the status said it was translating (${states.join(', ')})`);
 
   await waitFor('the Spanish speech to start playing', () => page.$('body[data-tts-played]'), 20000);
   check(problems.length === 0, `no console errors or failed requests: ${problems.join('; ')}`);
   await page.screenshot({ path: path.join(ctx.dir, '3-speaking.png') });
+  if (pcm16) return;
   // The README's picture (docs/img/browser-client.png is a copy of this one): the page down to its last panel.
   const bottom = await page.$eval('main', (m) => Math.ceil(m.getBoundingClientRect().bottom));
   await page.screenshot({ path: path.join(ctx.dir, 'readme.png'), clip: { x: 0, y: 0, width: 1100, height: bottom + 8 } });
