@@ -53,6 +53,9 @@ export async function browserTest(name, timeoutMs, body) {
   for (const fn of ctx.cleanup.reverse()) {
     try { await fn(); } catch (e) { console.error(`cleanup: ${e.message}`); }
   }
+  // Under the sanitize flavour a report in a process's log fails the test even when the page looked right.
+  const report = ctx.processes.find((p) => /ERROR: (Address|Leak)Sanitizer|runtime error:/.test(p.text()));
+  if (!failure && report) failure = new Error(`${report.name} logged a sanitizer report`);
   if (failure) {
     for (const p of ctx.processes) console.error(`---- ${p.name} log ----\n${p.text().slice(-20000)}---- end ----`);
     console.error(`FAILED ${name}: ${failure.stack || failure}`);
