@@ -2,7 +2,7 @@
 // Start, speak. Audio goes to /ws/session as Opus "Plan A" audio_chunks (WebCodecs; whole PCM16 utterances where
 // the browser has no Opus encoder); partial subtitles, results in both languages and their speech come back.
 import { OpusEncoder, base64FromBytes, sampleRate } from './lib/audio-codec.js';
-import { languageName, languages } from './lib/languages.js';
+import { commonLanguages, languageName, offeredLanguages } from './lib/languages.js';
 import { Microphone } from './lib/microphone.js';
 import { SpeechPlayer } from './lib/player.js';
 import { RawVoice } from './lib/raw-voice.js';
@@ -34,14 +34,33 @@ function setStatus(state, text, code = '') {
   el.textContent = code && !text.includes(code) ? `${text} (${code})` : text;
 }
 
-function fillLanguages() {
+// "I speak" lists every language a person can use here (one no node recognises can still be read and heard in a
+// room: marked "listen only"); "Translate into" lists what nodes can speak. Returns true when a choice changed.
+function fillLanguages({ speak, hear }) {
+  const before = [$('src-lang').value, $('tgt-lang').value];
+  const all = [...new Set([...speak, ...hear])].sort((a, b) => languageName(a).localeCompare(languageName(b)));
+  const lists = { 'src-lang': all, 'tgt-lang': [...hear].sort((a, b) => languageName(a).localeCompare(languageName(b))) };
   for (const [id, fallback] of [['src-lang', 'en'], ['tgt-lang', 'es']]) {
     const select = $(id);
-    select.replaceChildren(...languages.map((code) => new Option(languageName(code), code)));
-    select.value = stored(id, fallback);
-    if (!select.value) select.value = fallback;
+    select.replaceChildren(...lists[id].map((code) => new Option(
+      id === 'src-lang' && !speak.includes(code) ? `${languageName(code)} (listen only)` : languageName(code), code)));
+    for (const wanted of [before[id === 'src-lang' ? 0 : 1], stored(id, fallback), fallback, lists[id][0]]) {
+      if (wanted && lists[id].includes(wanted)) {
+        select.value = wanted;
+        break;
+      }
+    }
     select.onchange = () => { store(id, select.value); languagesChanged(); };
   }
+  return before[0] !== '' && (before[0] !== $('src-lang').value || before[1] !== $('tgt-lang').value);
+}
+
+// Asks the scheduler what its nodes offer; a changed choice starts a new session with it.
+async function refreshLanguages() {
+  if (fillLanguages(await offeredLanguages())) languagesChanged();
+}
+
+function wireSwap() {
   $('swap').onclick = () => {
     [$('src-lang').value, $('tgt-lang').value] = [$('tgt-lang').value, $('src-lang').value];
     store('src-lang', $('src-lang').value);
@@ -59,7 +78,7 @@ function sessionInit() {
 }
 
 function languagesChanged() {
-  page.socket.restart();  // a new session_init: a new session with the new languages (re-joins the room)
+  page.socket?.restart();  // a new session_init: a new session with the new languages (re-joins the room)
 }
 
 const me = () => ({ sessionId: page.socket?.sessionId, displayName: $('display-name').value.trim() || 'Guest',
@@ -305,12 +324,15 @@ function connect() {
     if (detail.state === 'connecting' && detail.attempt === 0) setStatus('connecting', 'Connecting…');
     if (detail.state === 'connecting' && detail.attempt > 0) setStatus('reconnecting', 'Reconnecting…');
     if (detail.state === 'waiting') {
+      page.reconnected = true;
       setStatus('reconnecting', `Connection lost — reconnecting in ${Math.round(detail.retryInMs / 1000)} s`,
         detail.code ? `close ${detail.code}` : '');
     }
   });
   page.socket.addEventListener('session', ({ detail }) => {
     rawVoice.closeAll();  // the old session's peers are gone with it
+    if (page.reconnected) refreshLanguages();  // the nodes may have changed while the connection was down
+    page.reconnected = false;
     page.seq = 0;
     page.utteranceIndex = 0;
     page.pcm = [];
@@ -326,8 +348,9 @@ function connect() {
   page.socket.connect();
 }
 
-function wire() {
-  fillLanguages();
+async function wire() {
+  fillLanguages({ speak: commonLanguages, hear: commonLanguages });
+  wireSwap();
   $('display-name').value = stored('name', `Guest ${Math.floor(100 + Math.random() * 900)}`);
   $('display-name').onchange = () => store('name', $('display-name').value.trim());
   $('tts-toggle').checked = stored('tts', 'on') === 'on';
@@ -346,7 +369,8 @@ function wire() {
   for (const id of ['room-create', 'room-join']) $(id).addEventListener('click', ensureAudio);
   const wanted = new URLSearchParams(location.search).get('room');
   if (wanted) $('room-code').value = wanted;
+  await refreshLanguages();  // before the first session_init, so it carries languages a node offers
   connect();
 }
 
-wire();
+await wire();

@@ -28,6 +28,11 @@ await browserTest(pcm16 ? 'translate_speech_pcm16' : 'translate_speech', 150000,
   await waitFor('the session to be ready', () => page.$('#status[data-state="ready"]'), 15000);
   check(await page.$eval('#src-lang', (s) => s.value) === 'en', 'English is the default spoken language');
   check(await page.$eval('#tgt-lang', (s) => s.value) === 'es', 'Spanish is the default target');
+  // The lists are what the node offers (it recognises English, speaks English and Spanish), not a fixed list.
+  const targets = await page.$$eval('#tgt-lang option', (os) => os.map((o) => o.value).sort().join(','));
+  const spoken = await page.$$eval('#src-lang option', (os) => os.map((o) => o.textContent).sort().join(','));
+  check(targets === 'en,es', `the targets are the node's (${targets})`);
+  check(spoken === 'English,Spanish (listen only)', `the spoken languages are the node's (${spoken})`);
   await page.screenshot({ path: path.join(ctx.dir, '1-ready.png') });
 
   await page.click('#talk');
