@@ -107,5 +107,16 @@ export async function startNode(artifactDir, scheduler, extraArgs = []) {
     await proc.stop();
     throw new Error(`lingua-node did not register:\n${proc.text()}`);
   }
-  return proc;
+  // Ready for jobs (its first heartbeat arrived) as the operator API shows it, which the page reads too.
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${scheduler.url}/api/v1/cluster`, { signal: AbortSignal.timeout(2000) });
+      const body = res.ok ? await res.json() : {};
+      if ((body.nodes ?? []).some((n) => n.online && n.status === 'ready')) return proc;
+    } catch { /* the scheduler is busy: ask again */ }
+    await sleep(100);
+  }
+  await proc.stop();
+  throw new Error(`lingua-node registered but never showed as ready in /api/v1/cluster:\n${proc.text()}`);
 }
