@@ -54,7 +54,9 @@ await browserTest(pcm16 ? 'translate_speech_pcm16' : 'translate_speech', 150000,
   const heard = entry.original.toLowerCase().split(/\s+/);
   const common = ['hello', 'how', 'are', 'you', 'today'].filter((w) => heard.includes(w));
   check(common.length >= 4, `the English words are shown (${entry.original})`);
-  check(/hola/i.test(entry.translated) && /hoy/i.test(entry.translated), `the Spanish text is shown (${entry.translated})`);
+  // "hello how" → "hola cómo": "today" is the word the generic model loses first when a loaded machine makes the
+  // capture glitch (seen once as "kidding" → "bromeando").
+  check(/hola/i.test(entry.translated) && /c[oó]mo/i.test(entry.translated), `the Spanish text is shown (${entry.translated})`);
   check(await page.$('body[data-partials]'), 'a live subtitle (asr_partial) was shown');
   const audioMessages = sent.filter((t) => t === 'audio_chunk' || t === 'utterance');
   check(pcm16 ? audioMessages.length >= 1 && audioMessages.every((t) => t === 'utterance') : audioMessages.filter((t) => t === 'audio_chunk').length >= 3,
