@@ -14,6 +14,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "e2e/harness/fake_session.hpp"
 #include "e2e/harness/scheduler_process.hpp"
 #include "net/fd_limit.hpp"
 #include "redis/client.hpp"
@@ -148,7 +149,7 @@ asio::awaitable<void> scenario(scenario_context& c) {
   profile.audio_base64 = utterance_audio(o.audio_bytes);
   profile.phrase_chunks = o.phrase_chunks;
   profile.chunk_interval = o.chunk_interval;
-  profile.chunk_payload = plan_a_payload(o.chunk_packets);
+  profile.chunk_payload = test::plan_a_audio_base64(o.chunk_packets);  // voiced-sized Plan A packets
 
   // Idle sessions first: what each costs, before any traffic.
   std::vector<std::shared_ptr<sim_session>> idle;

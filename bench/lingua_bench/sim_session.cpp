@@ -18,16 +18,6 @@ std::string utterance_audio(std::size_t bytes) {
   return protocol::base64::encode(pcm);
 }
 
-std::string plan_a_payload(std::size_t records) {
-  std::string bytes;
-  for (std::size_t i = 0; i < records; ++i) {
-    bytes.push_back(static_cast<char>(59));
-    bytes.push_back('\0');
-    bytes.append(59, static_cast<char>(0x40 + static_cast<int>(i % 16)));
-  }
-  return protocol::base64::encode(bytes);
-}
-
 sim_session::sim_session(asio::any_io_executor executor, const session_profile& profile, recorder& record,
                          session_role role)
     : executor_(executor), profile_(profile), record_(record), role_(role), peer_(ws_peer::make(executor)),

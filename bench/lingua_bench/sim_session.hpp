@@ -87,7 +87,5 @@ class sim_session : public std::enable_shared_from_this<sim_session> {
 
 // `bytes` of PCM16-sized audio in base64 (the `utterance` payload).
 std::string utterance_audio(std::size_t bytes);
-// `records` Plan A Opus packets ([u16 LE 59][59 bytes], voiced-sized) in base64.
-std::string plan_a_payload(std::size_t records);
 
 }  // namespace lingua::bench
