@@ -4,6 +4,8 @@
 -- never resurrects a node that was removed (the node must register again).
 --
 -- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- KEYS[13] "{p}:drain"  KEYS[14] "{p}:owners:node": an operator's drain of the node or its instance is re-applied
+--          to the reported status (includes/drain.lua)
 -- ARGV[1] selection cfg JSON {hb_timeout, threshold, sample, rounds, seed}
 -- ARGV[2] node_id
 -- ARGV[3] runtime JSON {st, cpu, gpu, mem, run, q}  (q: jobs waiting in the node's own queue)  (st: registering|ready|degraded|draining|offline)
@@ -15,6 +17,7 @@
 -- @include "includes/pools.lua"
 -- @include "includes/select.lua"
 -- @include "includes/slots.lua"
+-- @include "includes/drain.lua"
 
 if past_deadline(ARGV[6]) then return { 'late' } end
 local cfg = cjson.decode(ARGV[1])
@@ -37,6 +40,7 @@ local old = load_json(K.node_state, node) or {}
 local state = cjson.decode(ARGV[3])
 state.hb = now
 state.acks = old.acks or 0
+apply_drain(state, drained_by(KEYS[13], KEYS[14], node))
 redis.call('HSET', K.node_state, node, cjson.encode(state))
 redis.call('ZADD', K.node_seen, now, node)
 

@@ -8,6 +8,7 @@
 
 #include "api/api_views.hpp"
 #include "api/cluster_reader.hpp"
+#include "api/drain_routes.hpp"
 #include "auth/credential.hpp"
 
 #ifndef LINGUA_VERSION
@@ -26,17 +27,6 @@ std::string host_name() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return {};
   return name;
-}
-
-net::http_response json_response(unsigned status, const json& body) {
-  return net::http_response{.status = status,
-                            .content_type = "application/json",
-                            .body = body.dump(-1, ' ', false, json::error_handler_t::replace),
-                            .headers = {{"Cache-Control", "no-store"}}};
-}
-
-net::http_response redis_down() {
-  return json_response(503, json{{"error", "SCHEDULER_DEPENDENCY_DOWN"}, {"message", "Redis does not answer"}});
 }
 
 // ?cursor=<pool member>&limit=<1..5000>; absent or unparsable limit: the default page.
@@ -67,7 +57,33 @@ local_instance local_view(const shared_context& ctx) {
   return self;
 }
 
+using body_builder = json (*)(const json& read, const local_instance& self);
+
+// A read route: the reader's token check, one read of the cluster, the body built from it.
+net::http_handler read_route(std::shared_ptr<shared_context> ctx, body_builder build) {
+  return [ctx, build](const net::http_request& request) -> asio::awaitable<net::http_response> {
+    if (ctx->api.gate != nullptr) {
+      if (auto refused = ctx->api.gate->admit_reader(request)) co_return *refused;
+    }
+    read_limits limits = limits_of(request);
+    std::optional<json> read = co_await read_cluster(ctx->api.state, limits);
+    if (!read) co_return redis_down();
+    co_return json_response(200, build(*read, local_view(*ctx)));
+  };
+}
+
 }  // namespace
+
+net::http_response json_response(unsigned status, const json& body) {
+  return net::http_response{.status = status,
+                            .content_type = "application/json",
+                            .body = body.dump(-1, ' ', false, json::error_handler_t::replace),
+                            .headers = {{"Cache-Control", "no-store"}}};
+}
+
+net::http_response redis_down() {
+  return json_response(503, json{{"error", "SCHEDULER_DEPENDENCY_DOWN"}, {"message", "Redis does not answer"}});
+}
 
 void add_api_routes(net::server& front, api_context context) {
   auto ctx = std::make_shared<shared_context>(shared_context{context, {}});
@@ -80,18 +96,9 @@ void add_api_routes(net::server& front, api_context context) {
                                 .count();
   ctx->self.key_prefix = context.state.config().key_prefix;
 
-  front.handle_get("/api/v1/cluster", [ctx](const net::http_request& request) -> asio::awaitable<net::http_response> {
-    read_limits limits = limits_of(request);
-    std::optional<json> read = co_await read_cluster(ctx->api.state, limits);
-    if (!read) co_return redis_down();
-    co_return json_response(200, cluster_body(*read, local_view(*ctx)));
-  });
-  front.handle_get("/api/v1/stats", [ctx](const net::http_request& request) -> asio::awaitable<net::http_response> {
-    read_limits limits = limits_of(request);
-    std::optional<json> read = co_await read_cluster(ctx->api.state, limits);
-    if (!read) co_return redis_down();
-    co_return json_response(200, stats_body(*read, local_view(*ctx)));
-  });
+  front.handle_get("/api/v1/cluster", read_route(ctx, &cluster_body));
+  front.handle_get("/api/v1/stats", read_route(ctx, &stats_body));
+  add_drain_routes(front, context);
 }
 
 }  // namespace lingua::api

@@ -28,18 +28,7 @@ std::string text_at(const json& j, const char* key) {
   return it->get<std::string>();
 }
 
-// ",a,b," -> ["a","b"]
-json list_of(const std::string& comma_list) {
-  json out = json::array();
-  std::size_t start = 0;
-  while (start < comma_list.size()) {
-    std::size_t end = comma_list.find(',', start);
-    if (end == std::string::npos) end = comma_list.size();
-    if (end > start) out.push_back(comma_list.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
+json list_of(const std::string& comma_list) { return split_list(comma_list, ','); }
 
 // The original's ServiceType Debug names ("Asr", "Nmt", ...).
 std::string service_type(const std::string& service) {
@@ -168,6 +157,18 @@ std::int64_t count_nodes(const json& nodes, const char* status) {
 }
 
 }  // namespace
+
+json split_list(const std::string& text, char separator) {
+  json out = json::array();
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(separator, start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
 
 json uncovered_pairs(const json& pools, const std::vector<local_session>& sessions) {
   std::set<std::string> languages;

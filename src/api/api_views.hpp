@@ -29,6 +29,9 @@ struct local_instance {
   std::vector<local_session> sessions;
 };
 
+// The non-empty parts of `text` between `separator`s, as a JSON array (",en,zh," or "de-en-zh").
+nlohmann::json split_list(const std::string& text, char separator);
+
 nlohmann::json cluster_body(const nlohmann::json& read, const local_instance& self);
 nlohmann::json stats_body(const nlohmann::json& read, const local_instance& self);
 

@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "api/api_views.hpp"
+
 namespace lingua::api {
 namespace asio = boost::asio;
 using nlohmann::json;
@@ -25,18 +27,6 @@ json since_or_null(const std::string& text) {
   return redis::reply::make_string(text).as_integer().value_or(0);
 }
 
-json languages_of(const std::string& pool) {
-  json out = json::array();
-  std::size_t start = 0;
-  while (start < pool.size()) {
-    std::size_t end = pool.find('-', start);
-    if (end == std::string::npos) end = pool.size();
-    if (end > start) out.push_back(pool.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 // The script's reply (lua/cluster_view.lua) as JSON; false when its shape is not the documented one.
 bool fill_from_view(const redis::reply& view, const read_limits& limits, json& out) {
   if (!view.is_array() || view.size() != 5 || !view[0].is_array() || view[0].size() != 6) return false;
@@ -51,7 +41,7 @@ bool fill_from_view(const redis::reply& view, const read_limits& limits, json& o
   const auto& flat = view[1].elements();
   for (std::size_t i = 0; i + 2 < flat.size(); i += 3) {
     pools.push_back({{"pool", flat[i].str()},
-                     {"languages", languages_of(flat[i].str())},
+                     {"languages", split_list(flat[i].str(), '-')},
                      {"members", integer_of(flat[i + 1])},
                      {"free_members", integer_of(flat[i + 2])}});
   }

@@ -20,6 +20,7 @@
 #include "api/api_routes.hpp"
 #include "app/http_routes.hpp"
 #include "auth/gatekeeper.hpp"
+#include "auth/operator_gate.hpp"
 #include "config/instance_id.hpp"
 #include "endpoint/node_link.hpp"
 #include "endpoint/session_link.hpp"
@@ -219,6 +220,13 @@ int scheduler_app::run() {
     return 2;
   }
   gate.log_settings();
+  auth::operator_gate operators(
+      auth::operator_settings{config_.auth.admin_token, config_.auth.admin_token_file, config_.auth.api_token});
+  if (const std::string problem = operators.load(); !problem.empty()) {
+    spdlog::critical("auth: {}", problem);
+    return 2;
+  }
+  operators.log_settings();
 
   // The embedded Redis is started before the loop runs (a short blocking wait, at start-up only).
   std::optional<redis::embedded_server> embedded;
@@ -276,7 +284,7 @@ int scheduler_app::run() {
 
   net::server front(io.get_executor(), server_config_of(config_));
   add_http_routes(front, http_context{redis, router, instance_id});
-  api::add_api_routes(front, api::api_context{state, router, instance_id});
+  api::add_api_routes(front, api::api_context{state, router, instance_id, &operators});
 
   const endpoint::node_link_context node_context{
       state, router, jobs, static_cast<std::uint32_t>(config_.nodes.default_max_concurrent_jobs),
@@ -325,6 +333,7 @@ int scheduler_app::run() {
     if (ec) return;
     spdlog::info("signal SIGHUP: reloading the token files");
     gate.reload();
+    operators.reload();
     reload_signal.async_wait(on_reload);
   };
   reload_signal.async_wait(on_reload);

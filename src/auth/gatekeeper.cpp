@@ -45,13 +45,10 @@ gatekeeper::gatekeeper(auth_settings settings) : settings_(std::move(settings)) 
 
 std::string gatekeeper::load_shared_token() {
   if (settings_.node_token_file.empty()) return {};
-  std::ifstream in(settings_.node_token_file, std::ios::binary);
-  std::string line;
-  if (!in || !std::getline(in, line)) return "cannot read " + settings_.node_token_file;
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
-  const auto first = line.find_first_not_of(" \t");
-  if (first == std::string::npos) return settings_.node_token_file + ": the first line holds no token";
-  shared_ = secret_digest(node_purpose, line.substr(first));
+  std::string problem;
+  const std::string token = read_first_line_token(settings_.node_token_file, problem);
+  if (!problem.empty()) return problem;
+  shared_ = secret_digest(node_purpose, token);
   return {};
 }
 

@@ -45,4 +45,21 @@ token_file read_token_file(const std::string& path) {
   return parse_token_file(text.str());
 }
 
+std::string read_first_line_token(const std::string& path, std::string& problem) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    problem = "cannot read " + path;
+    return {};
+  }
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+  const auto first = line.find_first_not_of(" \t");
+  if (first == std::string::npos) {
+    problem = path + ": the first line holds no token";
+    return {};
+  }
+  problem.clear();
+  return line.substr(first);
+}
+
 }  // namespace lingua::auth

@@ -19,4 +19,8 @@ token_file parse_token_file(std::string_view text);
 // Reads and parses `path`; a missing or unreadable file is a problem ("cannot read ...").
 token_file read_token_file(const std::string& path);
 
+// A single-token file (node_token_file, admin_token_file): its first line, trimmed. The token, or "" with
+// `problem` set ("cannot read ...", "...: the first line holds no token").
+std::string read_first_line_token(const std::string& path, std::string& problem);
+
 }  // namespace lingua::auth

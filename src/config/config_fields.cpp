@@ -183,6 +183,9 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(auth, node_tokens_file, "File of 'node_id token' lines: per-node tokens bound to node ids"),
       LINGUA_CONFIG_FIELD(auth, session_tokens_file, "File of 'key tenant_id' lines: sessions need an API key"),
       LINGUA_CONFIG_FIELD(auth, allowed_origins, "Allowed browser origins, comma or space separated; empty or *: any"),
+      LINGUA_CONFIG_FIELD(auth, admin_token, "Token for operator admin actions (drain); empty: admin endpoints refused"),
+      LINGUA_CONFIG_FIELD(auth, admin_token_file, "File whose first line is the admin token; empty: none"),
+      LINGUA_CONFIG_FIELD(auth, api_token, "Token for reading the operator API and dashboard; empty: open"),
 
       LINGUA_CONFIG_FIELD(redis, url,
                           "Redis address, redis://host:port or unix:///path; empty starts an embedded redis-server",

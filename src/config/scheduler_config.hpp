@@ -39,6 +39,9 @@ struct auth_section {
   std::string node_tokens_file;                    // "node_id token" lines: per-node tokens bound to node ids
   std::string session_tokens_file;                 // "key tenant_id" lines: sessions need a key; "" = no keys
   std::string allowed_origins;                     // exact browser origins, comma/space separated; "" or "*" = any
+  std::string admin_token;                         // operator admin actions (drain); "" = admin endpoints refused
+  std::string admin_token_file;                    // file whose first line is the admin token; "" = none
+  std::string api_token;                           // reading the operator API / dashboard; "" = open
 
   bool operator==(const auth_section&) const = default;
 };

@@ -83,6 +83,15 @@ std::vector<std::string> validate(const scheduler_config& config) {
   if (!auth.node_token.empty() && auth.node_token.size() < 16) {
     p.add("auth.node_token", "must be at least 16 characters", std::to_string(auth.node_token.size()) + " characters");
   }
+  if (!auth.admin_token.empty() && !auth.admin_token_file.empty()) {
+    p.add("auth.admin_token", "must not be set together with auth.admin_token_file", "both set");
+  }
+  if (!auth.admin_token.empty() && auth.admin_token.size() < 16) {
+    p.add("auth.admin_token", "must be at least 16 characters", std::to_string(auth.admin_token.size()) + " characters");
+  }
+  if (!auth.api_token.empty() && auth.api_token.size() < 16) {
+    p.add("auth.api_token", "must be at least 16 characters", std::to_string(auth.api_token.size()) + " characters");
+  }
   for (std::size_t i = 0; i < auth.allowed_origins.size();) {
     const auto end = auth.allowed_origins.find_first_of(", \t", i);
     const std::string_view origin =

@@ -160,6 +160,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   spare_descriptor spare;
 
   std::unordered_map<std::string, http_handler> get_routes;
+  std::unordered_map<std::string, http_handler> post_routes;
   struct websocket_route {
     websocket_endpoint endpoint;
     websocket_admission admit;
@@ -327,22 +328,33 @@ asio::awaitable<void> server::impl::http_session(tcp::socket socket, peer_addres
 
 asio::awaitable<http_response> server::impl::respond(const http_request& request) {
   const auto get = get_routes.find(request.path);
-  const bool known = get != get_routes.end() || websocket_routes.contains(request.path);
+  const auto post = post_routes.find(request.path);
+  const bool known = get != get_routes.end() || post != post_routes.end() || websocket_routes.contains(request.path);
   if (!known) co_return plain(404, "not found\n");
-  if (request.method != "GET") {
+  const http_handler* handler = nullptr;
+  if (post != post_routes.end()) {
+    if (request.method != "POST") {
+      http_response res = plain(405, "method not allowed\n");
+      res.headers.emplace_back("Allow", "POST");
+      co_return res;
+    }
+    handler = &post->second;
+  } else if (request.method != "GET") {
     http_response res = plain(405, "method not allowed\n");
     res.headers.emplace_back("Allow", "GET");
     co_return res;
+  } else if (get != get_routes.end()) {
+    handler = &get->second;
   }
-  if (get == get_routes.end()) {  // a WebSocket path asked for without the upgrade
+  if (handler == nullptr) {  // a WebSocket path asked for without the upgrade
     http_response res = plain(426, "websocket upgrade required\n");
     res.headers.emplace_back("Upgrade", "websocket");
     co_return res;
   }
   // Spawned so that a throwing handler becomes a value here (500), not the end of the keep-alive connection.
-  auto [e, response] = co_await asio::co_spawn(executor, get->second(request), use_tuple);
+  auto [e, response] = co_await asio::co_spawn(executor, (*handler)(request), use_tuple);
   if (e) {
-    detail::log_exception("GET " + request.path, e);
+    detail::log_exception(request.method + " " + request.path, e);
     co_return plain(500, "internal error\n");
   }
   co_return response;
@@ -387,6 +399,10 @@ server::~server() = default;
 
 void server::handle_get(std::string path, http_handler handler) {
   impl_->get_routes.insert_or_assign(std::move(path), std::move(handler));
+}
+
+void server::handle_post(std::string path, http_handler handler) {
+  impl_->post_routes.insert_or_assign(std::move(path), std::move(handler));
 }
 
 void server::handle_websocket(std::string path, websocket_endpoint endpoint, websocket_admission admit) {

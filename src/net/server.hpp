@@ -69,6 +69,8 @@ class server {
   // method other than GET → 405; WebSocket path without an upgrade → 426; upgrade on a path that is not a WebSocket
   // endpoint → 404; a GET handler that throws → 500.
   void handle_get(std::string path, http_handler handler);
+  // A POST route (operator actions), same rules; the request body is not read (parameters come in the query).
+  void handle_post(std::string path, http_handler handler);
   // `admit` (optional) runs on each upgrade request first; a refusal is answered with its response (e.g. 401).
   void handle_websocket(std::string path, websocket_endpoint endpoint, websocket_admission admit = nullptr);
 

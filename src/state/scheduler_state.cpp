@@ -169,7 +169,8 @@ net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::
   // No conditional expression in this coroutine's temporaries: GCC 12 evaluates both arms of it here.
   std::string capabilities_json;
   if (changed != nullptr) capabilities_json = changed->to_json();
-  std::vector<std::string> keys = transition_keys_of<script_keys::heartbeat>();
+  std::vector<std::string> keys =  // then the operator drains (lua/includes/drain.lua)
+      transition_keys_of<script_keys::heartbeat>(keys_.key("drain"), keys_.key("owners:node"));
   std::vector<std::string> args = strings(selection_json(), node_id, state.dump(),
                                 capabilities_json,
                                 std::to_string(config_.backlog_scan), deadline_arg());

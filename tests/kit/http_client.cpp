@@ -50,7 +50,8 @@ struct http_connection::state {
     run_until([&] { return done; });
   }
 
-  http_reply exchange(const std::string& method, const std::string& target, std::chrono::milliseconds timeout) {
+  http_reply exchange(const std::string& method, const std::string& target, std::chrono::milliseconds timeout,
+                      const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     http_reply reply;
     if (connect_error) {
       reply.error = "connect: " + connect_error.message();
@@ -60,6 +61,7 @@ struct http_connection::state {
     if (req.method() == http::verb::unknown) req.method_string(method);
     req.set(http::field::host, host + ":" + std::to_string(port));
     req.set(http::field::user_agent, "lingua-test-kit");
+    for (const auto& [name, value] : headers) req.set(name, value);
     req.keep_alive(true);
 
     stream.expires_after(timeout);
@@ -112,6 +114,12 @@ http_reply http_connection::get(const std::string& target, std::chrono::millisec
 http_reply http_connection::request(const std::string& method, const std::string& target,
                                     std::chrono::milliseconds timeout) {
   return state_->exchange(method, target, timeout);
+}
+
+http_reply http_connection::request(const std::string& method, const std::string& target,
+                                    const std::vector<std::pair<std::string, std::string>>& headers,
+                                    std::chrono::milliseconds timeout) {
+  return state_->exchange(method, target, timeout, headers);
 }
 
 http_reply http_get(const std::string& host, std::uint16_t port, const std::string& target,

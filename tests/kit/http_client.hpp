@@ -47,6 +47,10 @@ class http_connection {
   // Any method (e.g. "POST" to check 405); empty body.
   http_reply request(const std::string& method, const std::string& target,
                      std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // The same with extra request headers (e.g. Authorization).
+  http_reply request(const std::string& method, const std::string& target,
+                     const std::vector<std::pair<std::string, std::string>>& headers,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
  private:
   struct state;

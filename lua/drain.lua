@@ -1,0 +1,54 @@
+-- drain: an operator drains (or undrains) one node or every node of one instance. Drained nodes leave the free set
+-- and selection at once (status 'draining'); the jobs they hold finish; an undrained node that is ready with a free
+-- slot is selectable again at once (waiting jobs reach it with its next heartbeat). The drain entry outlives the
+-- node's heartbeats and reconnects until it is undrained (includes/drain.lua).
+--
+-- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- KEYS[13] "{p}:drain"  KEYS[14] "{p}:owners:node"  KEYS[15] "{p}:instances" (presence zset)
+-- KEYS[16] "{p}:owned:<instance>:node" (instance target only; the instance's node set)
+-- ARGV[1] "node" | "instance"   ARGV[2] the node or instance id   ARGV[3] "on" | "off"
+-- Returns {"ok", node_id, status, ...} (the nodes whose record was re-evaluated and their status now), or
+-- {"unknown"} when draining a node that is not registered or an instance that has no presence (nothing written).
+-- @include "includes/state_keys.lua"
+-- @include "includes/pools.lua"
+-- @include "includes/drain.lua"
+
+local drain, owners, instances = KEYS[13], KEYS[14], KEYS[15]
+local kind, id, on = ARGV[1], ARGV[2], ARGV[3] == 'on'
+
+local function reapply(node)
+  local info = load_json(K.node_info, node)
+  local state = load_json(K.node_state, node)
+  if info == nil or state == nil then return nil end
+  apply_drain(state, drained_by(drain, owners, node))
+  redis.call('HSET', K.node_state, node, cjson.encode(state))
+  pool_mark_free(K, info.pool, node, node_is_free(K, node, info, state))
+  return state.st
+end
+
+local nodes = {}
+if kind == 'node' then
+  if on and redis.call('HEXISTS', K.node_info, id) == 0 then return { 'unknown' } end
+  nodes[1] = id
+else
+  if on and redis.call('ZSCORE', instances, id) == false then return { 'unknown' } end
+  for _, node in ipairs(redis.call('SMEMBERS', KEYS[16])) do
+    if redis.call('HGET', owners, node) == id then nodes[#nodes + 1] = node end
+  end
+end
+
+local target = kind .. ':' .. id
+if on then
+  redis.call('HSETNX', drain, target, now_ms())
+else
+  redis.call('HDEL', drain, target)
+end
+local reply = { 'ok' }
+for _, node in ipairs(nodes) do
+  local st = reapply(node)
+  if st ~= nil then
+    reply[#reply + 1] = node
+    reply[#reply + 1] = st
+  end
+end
+return reply
