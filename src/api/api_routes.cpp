@@ -10,6 +10,7 @@
 #include "api/cluster_reader.hpp"
 #include "api/drain_routes.hpp"
 #include "auth/credential.hpp"
+#include "web/static_assets.hpp"
 
 #ifndef LINGUA_VERSION
 #define LINGUA_VERSION "unknown"
@@ -99,6 +100,13 @@ void add_api_routes(net::server& front, api_context context) {
   front.handle_get("/api/v1/cluster", read_route(ctx, &cluster_body));
   front.handle_get("/api/v1/stats", read_route(ctx, &stats_body));
   add_drain_routes(front, context);
+  // The dashboard page (web/dashboard/, embedded at build time). The page holds no data: its API calls carry the
+  // token, so it is served without one.
+  front.handle_get("/dashboard", [](const net::http_request& request) -> asio::awaitable<net::http_response> {
+    const auto page = web::find_asset("/dashboard/index.html");
+    if (!page) co_return net::http_response{.status = 404, .body = "not found\n"};
+    co_return web::respond(*page, request);
+  });
 }
 
 }  // namespace lingua::api
