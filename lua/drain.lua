@@ -5,7 +5,7 @@
 --
 -- KEYS[1..12] the state keys (includes/state_keys.lua)
 -- KEYS[13] "{p}:drain"  KEYS[14] "{p}:owners:node"  KEYS[15] "{p}:instances" (presence zset)
--- KEYS[16] "{p}:owned:<instance>:node" (instance target only; the instance's node set)
+-- KEYS[16] "{p}:owned:<instance>:node": the instance's node set (instance target; unused for a node target)
 -- ARGV[1] "node" | "instance"   ARGV[2] the node or instance id   ARGV[3] "on" | "off"
 -- Returns {"ok", node_id, status, ...} (the nodes whose record was re-evaluated and their status now), or
 -- {"unknown"} when draining a node that is not registered or an instance that has no presence (nothing written).

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "api/api_views.hpp"
+#include "state/script_keys.hpp"
 
 namespace lingua::api {
 namespace asio = boost::asio;
@@ -84,8 +85,9 @@ asio::awaitable<std::optional<json>> read_cluster(state::scheduler_state& state,
   limits.node_page = std::max<std::int64_t>(1, limits.node_page);
   limits.max_pools = std::max<std::int64_t>(1, limits.max_pools);
   std::vector<std::string> view_keys = keys.fixed();
-  view_keys.push_back(keys.key("drain"));
-  view_keys.push_back(keys.key("owners:node"));
+  for (auto& k : state::transition_keys_of<state::script_keys::cluster_view>(keys.key("drain"), keys.key("owners:node"))) {
+    view_keys.push_back(std::move(k));
+  }
   std::vector<std::string> view_args{limits.cursor, std::to_string(limits.node_page), std::to_string(limits.max_pools)};
   redis::result view = co_await state.script("cluster_view").call(state.redis(), view_keys, view_args);
   if (!view.ok()) co_return std::nullopt;

@@ -6,6 +6,7 @@
 
 #include "auth/credential.hpp"
 #include "state/node_capabilities.hpp"
+#include "state/script_keys.hpp"
 
 namespace lingua::api {
 namespace asio = boost::asio;
@@ -28,11 +29,14 @@ asio::awaitable<net::http_response> change_drain(const api_context& ctx, const n
                               {"message", target.kind + "_id is missing or not a valid id"}});
   }
   const state::state_keys& keys = ctx.state.keys();
+  std::string owned;  // the instance's node set; a node target names no instance and the script ignores it
+  if (target.kind == "instance") owned = keys.key("owned:" + target.id + ":node");
+  else owned = keys.key("owned::node");
   std::vector<std::string> script_keys = keys.fixed();
-  script_keys.push_back(keys.key("drain"));
-  script_keys.push_back(keys.key("owners:node"));
-  script_keys.push_back(keys.key("instances"));
-  if (target.kind == "instance") script_keys.push_back(keys.key("owned:" + target.id + ":node"));
+  for (auto& k : state::transition_keys_of<state::script_keys::drain>(keys.key("drain"), keys.key("owners:node"),
+                                                                      keys.key("instances"), owned)) {
+    script_keys.push_back(std::move(k));
+  }
   std::vector<std::string> args{target.kind, target.id, on ? "on" : "off"};
   redis::result r = co_await ctx.state.script("drain").call(ctx.state.redis(), script_keys, args);
   if (r.ec || !r.value.is_array() || r.value.size() == 0) {
