@@ -87,6 +87,16 @@ engine_set load_engines(const engine_paths& paths, const remote_engines& remote,
       if (log) spdlog::warn("TTS not available: {}", ex.what());
     }
   }
+  // Warm-up decode at start, on local speech, so that the first job is recognised like any later one.
+  if (auto* sphinx = dynamic_cast<pocketsphinx_asr*>(e.asr.get()); sphinx != nullptr && e.tts) {
+    for (const auto& language : sphinx->languages()) {
+      try {
+        sphinx->warm_up(e.tts->synthesise("hello, how are you today? I am fine, thank you.", language), language);
+      } catch (const std::exception& ex) {
+        if (log) spdlog::warn("ASR {} warm-up failed: {}", language, ex.what());
+      }
+    }
+  }
   if (!remote.mt_url.empty()) {
     e.mt = std::make_unique<http_mt>(remote.options(loop, remote.mt), remote.pairs);
     return e;

@@ -11,11 +11,29 @@ namespace fs = std::filesystem;
 struct pocketsphinx_asr::decoder {
   cmd_ln_t* config = nullptr;
   ps_decoder_t* ps = nullptr;
+  bool warmed = false;  // has decoded an utterance (see recognise)
   ~decoder() {
     if (ps) ps_free(ps);
     if (config) cmd_ln_free_r(config);
   }
 };
+
+namespace {
+
+// One whole utterance (full_utt); the hypothesis, "" for none.
+std::string decode(ps_decoder_t* ps, const pcm16& audio) {
+  if (ps_start_utt(ps) < 0) throw engine_error("pocketsphinx: cannot start an utterance");
+  if (ps_process_raw(ps, audio.data(), audio.size(), FALSE, TRUE) < 0) {
+    ps_end_utt(ps);
+    throw engine_error("pocketsphinx: decoding failed");
+  }
+  ps_end_utt(ps);
+  std::int32_t score = 0;
+  const char* hypothesis = ps_get_hyp(ps, &score);
+  return hypothesis ? std::string(hypothesis) : std::string();
+}
+
+}  // namespace
 
 std::map<std::string, std::string> pocketsphinx_models(const std::string& model_dir) {
   std::map<std::string, std::string> models;
@@ -60,20 +78,23 @@ std::vector<std::string> pocketsphinx_asr::languages() const {
   return out;
 }
 
+void pocketsphinx_asr::warm_up(const pcm16& speech, const std::string& language) {
+  auto found = decoders_.find(language);
+  if (found == decoders_.end()) return;
+  decode(found->second->ps, speech);
+  found->second->warmed = true;
+}
+
 std::string pocketsphinx_asr::recognise(const pcm16& audio, const std::string& language) {
   auto found = decoders_.find(language);
   if (found == decoders_.end()) throw engine_error("pocketsphinx: no model for language " + language, true);
-  ps_decoder_t* ps = found->second->ps;
-  if (ps_start_utt(ps) < 0) throw engine_error("pocketsphinx: cannot start an utterance");
-  // full_utt = TRUE: the whole utterance at once.
-  if (ps_process_raw(ps, audio.data(), audio.size(), FALSE, TRUE) < 0) {
-    ps_end_utt(ps);
-    throw engine_error("pocketsphinx: decoding failed");
+  decoder& d = *found->second;
+  // Not warmed up at start (warm_up): the first utterance is decoded twice, the first pass warming the decoder.
+  if (!d.warmed) {
+    decode(d.ps, audio);
+    d.warmed = true;
   }
-  ps_end_utt(ps);
-  std::int32_t score = 0;
-  const char* hypothesis = ps_get_hyp(ps, &score);
-  return hypothesis ? std::string(hypothesis) : std::string();
+  return decode(d.ps, audio);
 }
 
 }  // namespace lingua::node

@@ -29,6 +29,12 @@ class pocketsphinx_asr final : public asr_engine {
   std::vector<std::string> languages() const override;
   std::string recognise(const pcm16& audio, const std::string& language) override;
 
+  // PocketSphinx's noise removal carries its noise estimate from one utterance to the next, and a fresh decoder has
+  // none: its first utterance came out differently, and worse, than the same audio later ("call me back that
+  // afternoon" for "this afternoon"). warm_up decodes `speech` once and discards the words; a decoder that was not
+  // warmed up decodes its first utterance twice instead (the first pass warming it).
+  void warm_up(const pcm16& speech, const std::string& language);
+
  private:
   struct decoder;
   std::map<std::string, std::unique_ptr<decoder>> decoders_;

@@ -56,13 +56,19 @@ TEST_F(NodeTranslation, SpokenEnglishComesBackAsSpanishTextAndOpusSpeech) {
   speak(session, flite_speech("hello how are you today"));
 
   std::optional<nlohmann::json> result;
+  std::optional<nlohmann::json> partial;
   std::string seen;
   for (int i = 0; i < 50 && !result; ++i) {
     auto m = session.socket().receive_json(30s);
     if (!m) break;
+    if ((*m)["type"] == "asr_partial" && !result) partial = m;
     if ((*m)["type"] == "translation_result") result = m; else seen += m->dump().substr(0, 300) + "\n";
   }
   ASSERT_TRUE(result) << "no translation_result; got:\n" << seen;
+  // The recognised words reach the speaker as soon as ASR ends, before translation and speech.
+  ASSERT_TRUE(partial) << "no asr_partial before the translation_result; got:\n" << seen;
+  EXPECT_EQ((*partial)["text"], (*result)["text_asr"]);
+  EXPECT_EQ((*partial)["utterance_index"], (*result)["utterance_index"]);
   const std::string heard = (*result)["text_asr"].get<std::string>();
   const std::string translated = (*result)["text_translated"].get<std::string>();
   EXPECT_GE(words_in_common("hello how are you today", heard), 4u) << heard;
