@@ -18,15 +18,19 @@ TEST_F(node_auth, a_node_upgrade_without_a_token_is_refused_with_401_and_registe
   ASSERT_TRUE(upgrade_refused_with(anonymous, scheduler.port(), 401));
   EXPECT_EQ(anonymous.socket().upgrade_header("WWW-Authenticate").rfind("Bearer", 0), 0u);
   EXPECT_TRUE(wait_for_log(scheduler, "refused /ws/node upgrade"));
-  // Nothing registered: a session's audio finds no node (the job waits in the backlog), and a real node that
-  // connects afterwards is the one that gets the job.
+  // Nothing registered: a session's utterance finds no node at all, and once a real node connects it is the one
+  // that gets the next utterance's job.
   fake_session session;
   session.connect(scheduler.port());
   session.send_audio(6, true);
+  auto error = session.next("error");
+  ASSERT_TRUE(error) << "no node may serve en-zh: the refused socket must not have become one";
+  EXPECT_EQ((*error)["code"], "NO_AVAILABLE_NODE");
   fake_node genuine(named_node("node-genuine"));
   genuine.connect(scheduler.port());
+  session.send_audio(6, true);
   auto job = genuine.next_job();
-  ASSERT_TRUE(job) << "the job waited for a node: the refused socket had not become one";
+  ASSERT_TRUE(job) << "the genuine node takes the next utterance";
 }
 
 TEST_F(node_auth, a_wrong_token_is_refused_with_401_and_never_logged) {
