@@ -103,6 +103,8 @@ net::server_config server_config_of(const config::scheduler_config& c) {
   net::server_config s;
   s.address = c.server.host;
   s.port = c.server.port;
+  s.tls_cert_file = c.server.tls_cert;
+  s.tls_key_file = c.server.tls_key;
   s.max_frame_bytes = c.server.max_frame_bytes;
   s.messages_per_second = static_cast<double>(c.server.max_messages_per_second);
   s.message_burst = static_cast<double>(c.server.message_burst);

@@ -27,6 +27,8 @@ struct server_section {
   std::int64_t http_request_timeout_ms = 10000;    // time to send one HTTP request (or the upgrade), ms
   std::int64_t rate_limit_close_after_ms = 60000;  // a peer held back by the rate limit this long is closed, ms
   std::size_t max_open_files = 0;                  // RLIMIT_NOFILE set at start; 0: the hard limit
+  std::string tls_cert;                            // PEM certificate chain: serve wss:// and https://; "" = plain
+  std::string tls_key;                             // PEM private key of tls_cert (set both or neither)
 
   bool operator==(const server_section&) const = default;
 };

@@ -75,6 +75,10 @@ std::vector<std::string> validate(const scheduler_config& config) {
   p.not_negative("server.idle_timeout_ms", server.idle_timeout_ms);
   p.positive("server.http_request_timeout_ms", server.http_request_timeout_ms);
   p.not_negative("server.rate_limit_close_after_ms", server.rate_limit_close_after_ms);
+  if (server.tls_cert.empty() != server.tls_key.empty()) {
+    p.add(server.tls_cert.empty() ? "server.tls_cert" : "server.tls_key",
+          "must be set together with the other of server.tls_cert / server.tls_key", "empty");
+  }
 
   const auto& auth = config.auth;
   if (!auth.node_token.empty() && !auth.node_token_file.empty()) {

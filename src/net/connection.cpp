@@ -7,6 +7,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/error.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <utility>
 
 #include "net/websocket_connection.hpp"
@@ -52,8 +53,9 @@ void log_exception(std::string_view what, const std::exception_ptr& e) {
   }
 }
 
-websocket_connection::websocket_connection(std::uint64_t id, std::string remote_endpoint, beast::tcp_stream stream,
-                                           const connection_limits& limits, finished_callback on_finished)
+template <class Stream>
+websocket_connection<Stream>::websocket_connection(std::uint64_t id, std::string remote_endpoint, Stream stream,
+                                                   const connection_limits& limits, finished_callback on_finished)
     : connection(id, std::move(remote_endpoint)),
       ws_(std::move(stream)),
       limits_(limits),
@@ -66,11 +68,13 @@ websocket_connection::websocket_connection(std::uint64_t id, std::string remote_
   wake_.expires_at(asio::steady_timer::time_point::max());
 }
 
-std::shared_ptr<websocket_connection> websocket_connection::self() {
+template <class Stream>
+std::shared_ptr<websocket_connection<Stream>> websocket_connection<Stream>::self() {
   return std::static_pointer_cast<websocket_connection>(shared_from_this());
 }
 
-void websocket_connection::start(upgrade_request request, http_request upgrade, websocket_endpoint endpoint) {
+template <class Stream>
+void websocket_connection<Stream>::start(upgrade_request request, http_request upgrade, websocket_endpoint endpoint) {
   auto me = self();
   ++running_;
   asio::co_spawn(
@@ -84,7 +88,8 @@ void websocket_connection::start(upgrade_request request, http_request upgrade, 
       });
 }
 
-void websocket_connection::spawn(task which) {
+template <class Stream>
+void websocket_connection<Stream>::spawn(task which) {
   auto me = self();
   ++running_;
   asio::co_spawn(
@@ -95,8 +100,9 @@ void websocket_connection::spawn(task which) {
       });
 }
 
-asio::awaitable<void> websocket_connection::handshake(upgrade_request request, http_request upgrade,
-                                                      websocket_endpoint endpoint) {
+template <class Stream>
+asio::awaitable<void> websocket_connection<Stream>::handshake(upgrade_request request, http_request upgrade,
+                                                              websocket_endpoint endpoint) {
   websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.handshake_timeout = limits_.handshake_timeout;
   timeouts.idle_timeout = limits_.idle_timeout.count() > 0
@@ -133,7 +139,8 @@ asio::awaitable<void> websocket_connection::handshake(upgrade_request request, h
   spawn(task::writer);
 }
 
-asio::awaitable<void> websocket_connection::read_loop() {
+template <class Stream>
+asio::awaitable<void> websocket_connection<Stream>::read_loop() {
   beast::flat_buffer buffer;
   for (;;) {
     buffer.clear();
@@ -168,7 +175,8 @@ asio::awaitable<void> websocket_connection::read_loop() {
   }
 }
 
-asio::awaitable<bool> websocket_connection::take_token() {
+template <class Stream>
+asio::awaitable<bool> websocket_connection<Stream>::take_token() {
   auto now = token_bucket::clock::now();
   if (bucket_.try_take(now)) {
     throttled_since_.reset();
@@ -201,7 +209,8 @@ asio::awaitable<bool> websocket_connection::take_token() {
   co_return true;
 }
 
-void websocket_connection::arm_first_message_deadline() {
+template <class Stream>
+void websocket_connection<Stream>::arm_first_message_deadline() {
   if (limits_.first_message_timeout.count() <= 0 || introduced_) return;
   introduction_.expires_after(limits_.first_message_timeout);
   introduction_.async_wait([me = self()](const error_code& ec) {
@@ -214,12 +223,14 @@ void websocket_connection::arm_first_message_deadline() {
   });
 }
 
-void websocket_connection::introduced() {
+template <class Stream>
+void websocket_connection<Stream>::introduced() {
   introduced_ = true;
   introduction_.cancel();
 }
 
-asio::awaitable<void> websocket_connection::write_loop() {
+template <class Stream>
+asio::awaitable<void> websocket_connection<Stream>::write_loop() {
   for (;;) {
     if (read_ended_) co_return;
     if (queue_.empty()) {
@@ -241,14 +252,16 @@ asio::awaitable<void> websocket_connection::write_loop() {
   co_await send_close_frame();
 }
 
-asio::awaitable<void> websocket_connection::send_close_frame() {
+template <class Stream>
+asio::awaitable<void> websocket_connection<Stream>::send_close_frame() {
   // Not after the peer's close: Beast has answered it already (and a second close frame is a protocol error).
   if (!ws_.is_open()) co_return;
   auto [ec] = co_await ws_.async_close(close_reason_, use_tuple);
   if (ec) log_end("close", ec);
 }
 
-void websocket_connection::send(std::string text) {
+template <class Stream>
+void websocket_connection<Stream>::send(std::string text) {
   if (phase_ != phase::open) return;
   if (!queue_.empty() &&
       (queue_.size() >= limits_.max_queued_messages || queued_bytes_ + text.size() > limits_.max_queued_bytes)) {
@@ -265,7 +278,8 @@ void websocket_connection::send(std::string text) {
   wake_.cancel();
 }
 
-void websocket_connection::close(std::uint16_t code, std::string reason) {
+template <class Stream>
+void websocket_connection<Stream>::close(std::uint16_t code, std::string reason) {
   if (phase_ == phase::finished || close_requested_) return;
   if (reason.size() > max_reason_bytes) reason.resize(max_reason_bytes);
   close_requested_ = true;
@@ -277,11 +291,14 @@ void websocket_connection::close(std::uint16_t code, std::string reason) {
   introduction_.cancel();
 }
 
-bool websocket_connection::is_open() const noexcept { return phase_ == phase::open; }
+template <class Stream>
+bool websocket_connection<Stream>::is_open() const noexcept { return phase_ == phase::open; }
 
-std::size_t websocket_connection::queued_bytes() const noexcept { return queued_bytes_; }
+template <class Stream>
+std::size_t websocket_connection<Stream>::queued_bytes() const noexcept { return queued_bytes_; }
 
-void websocket_connection::task_ended(task which, bool threw) {
+template <class Stream>
+void websocket_connection<Stream>::task_ended(task which, bool threw) {
   switch (which) {
     case task::handshake:
       if (threw) cut();  // the endpoint threw: no handler, no loops
@@ -302,7 +319,8 @@ void websocket_connection::task_ended(task which, bool threw) {
   if (--running_ == 0) finish();
 }
 
-void websocket_connection::begin_closing() {
+template <class Stream>
+void websocket_connection<Stream>::begin_closing() {
   if (phase_ == phase::handshaking || phase_ == phase::open) phase_ = phase::closing;
   if (deadline_armed_ || phase_ == phase::finished) return;
   deadline_armed_ = true;
@@ -314,9 +332,11 @@ void websocket_connection::begin_closing() {
   });
 }
 
-void websocket_connection::cut() noexcept { beast::get_lowest_layer(ws_).close(); }
+template <class Stream>
+void websocket_connection<Stream>::cut() noexcept { beast::get_lowest_layer(ws_).close(); }
 
-void websocket_connection::finish() {
+template <class Stream>
+void websocket_connection<Stream>::finish() {
   phase_ = phase::finished;
   deadline_.cancel();
   wake_.cancel();
@@ -336,7 +356,8 @@ void websocket_connection::finish() {
   if (on_finished_) on_finished_(id());
 }
 
-void websocket_connection::log_end(std::string_view what, const error_code& ec) const {
+template <class Stream>
+void websocket_connection<Stream>::log_end(std::string_view what, const error_code& ec) const {
   if (ec == beast::error::timeout && phase_ == phase::open) {
     peer_log::info(remote_endpoint(), peer_log::peer_event::deadline,
                    "ws {} {}: silent for {} ms and no answer to a ping, closed", id(), remote_endpoint(),
@@ -348,5 +369,9 @@ void websocket_connection::log_end(std::string_view what, const error_code& ec) 
                    remote_endpoint(), what, ec.message());
   }
 }
+
+// The two streams a connection runs over, compiled here once (see websocket_connection.hpp).
+template class websocket_connection<plain_stream>;
+template class websocket_connection<tls_stream>;
 
 }  // namespace lingua::net::detail

@@ -5,6 +5,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -14,6 +16,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <fcntl.h>
 #include <unistd.h>
@@ -22,6 +25,7 @@
 #include <map>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
@@ -103,6 +107,28 @@ http_request summarize(const detail::upgrade_request& req, std::string remote) {
   return out;
 }
 
+// The server side of TLS 1.2 and newer with OpenSSL's default ciphers; the chain and key are read once, here.
+// Throws std::invalid_argument naming the file that could not be used and why.
+asio::ssl::context make_tls_context(const std::string& cert_file, const std::string& key_file) {
+  asio::ssl::context context(asio::ssl::context::tls_server);
+  context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                      asio::ssl::context::single_dh_use);
+  error_code ec;
+  context.use_certificate_chain_file(cert_file, ec);
+  if (ec) {
+    throw std::invalid_argument("TLS: cannot use the certificate chain server.tls_cert = '" + cert_file +
+                                "': " + ec.message());
+  }
+  // OpenSSL checks here that the key belongs to the certificate.
+  context.use_private_key_file(key_file, asio::ssl::context::pem, ec);
+  if (ec) {
+    throw std::invalid_argument("TLS: cannot use the private key server.tls_key = '" + key_file +
+                                "' (with certificate '" + cert_file + "'): " + ec.message());
+  }
+  return context;
+}
+
 http_response plain(unsigned status, std::string body) {
   return http_response{.status = status, .body = std::move(body)};
 }
@@ -126,6 +152,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     error_code ec;
     address = asio::ip::make_address(config.address, ec);
     if (ec) throw std::invalid_argument("net::server: bad listen address '" + config.address + "'");
+    if (!config.tls_cert_file.empty()) tls.emplace(make_tls_context(config.tls_cert_file, config.tls_key_file));
     limits = detail::connection_limits{
         .max_frame_bytes = config.max_frame_bytes,
         .messages_per_second = config.messages_per_second,
@@ -144,8 +171,12 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   bool shed_one_connection();
   bool evict_idle_http_peer();
   asio::awaitable<void> http_session(tcp::socket socket, peer_address peer);
+  template <class Stream>
+  asio::awaitable<void> serve_http(Stream& stream, peer_address peer);
+  std::chrono::milliseconds request_timeout() const;
   asio::awaitable<http_response> respond(const http_request& request);
-  void open_websocket(beast::tcp_stream& stream, detail::upgrade_request request, http_request summary,
+  template <class Stream>
+  void open_websocket(Stream& stream, detail::upgrade_request request, http_request summary,
                       const websocket_endpoint& endpoint, std::string source);
   void stop(std::uint16_t code, std::string reason);
 
@@ -167,7 +198,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   };
   std::unordered_map<std::string, websocket_route> websocket_routes;
   std::map<std::uint64_t, http_peer> http_peers;  // oldest first (ids increase): evict_idle_http_peer()
-  std::unordered_map<std::uint64_t, std::shared_ptr<detail::websocket_connection>> connections;
+  std::unordered_map<std::uint64_t, std::shared_ptr<connection>> connections;
+  std::optional<asio::ssl::context> tls;  // set when config.tls_cert_file is: every socket speaks TLS
   std::uint64_t next_http_peer = 1;
   std::uint64_t next_connection = 1;
 };
@@ -242,11 +274,31 @@ bool server::impl::shed_one_connection() {
 }
 
 asio::awaitable<void> server::impl::http_session(tcp::socket socket, peer_address peer) {
+  if (tls) {
+    detail::tls_stream stream(beast::tcp_stream(std::move(socket)), *tls);
+    co_await serve_http(stream, std::move(peer));
+  } else {
+    detail::plain_stream stream(std::move(socket));
+    co_await serve_http(stream, std::move(peer));
+  }
+}
+
+// A fresh socket has this long to send its request (TLS handshake included), a keep-alive one to send the next;
+// less when crowded.
+std::chrono::milliseconds server::impl::request_timeout() const {
+  if (caps.under_pressure()) return std::min(config.http_timeout, config.http_timeout_under_pressure);
+  return config.http_timeout;
+}
+
+template <class Stream>
+asio::awaitable<void> server::impl::serve_http(Stream& stream, peer_address peer) {
   const std::string remote = peer.endpoint;
-  beast::tcp_stream stream(std::move(socket));
+  beast::tcp_stream& tcp_layer = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   const std::uint64_t peer_id = next_http_peer++;
-  http_peers.emplace(peer_id, http_peer{&stream, true, false});
+  // Idle (evictable at the socket cap) from the start: a socket that has not finished its TLS handshake is as
+  // silent as one that has not sent its request.
+  http_peers.emplace(peer_id, http_peer{&tcp_layer, true, false});
   // The socket counts against the caps until it closes here, or until the websocket it became finishes.
   struct unregister {
     impl& owner;
@@ -259,13 +311,24 @@ asio::awaitable<void> server::impl::http_session(tcp::socket socket, peer_addres
     }
   } registration{*this, peer_id, peer.address};
 
+  tcp_layer.expires_after(request_timeout());
+  if constexpr (std::is_same_v<Stream, detail::tls_stream>) {
+    // Within the first request's deadline: a peer slow at the handshake is a silent socket like any other.
+    auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+    if (handshake_ec) {
+      peer_log::info(remote, peer_log::peer_event::connection_error, "net: TLS handshake with {} failed: {}", remote,
+                     handshake_ec.message());
+      co_return;
+    }
+  }
+  bool first_request = true;
+
   // stop() only cuts sessions waiting for a request; one that was busy then ends here, before its next read.
   while (!stopping) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(config.max_http_body_bytes);
-    // A fresh socket has this long to send its request, a keep-alive one to send the next; less when crowded.
-    stream.expires_after(caps.under_pressure() ? std::min(config.http_timeout, config.http_timeout_under_pressure)
-                                               : config.http_timeout);
+    if (!first_request) tcp_layer.expires_after(request_timeout());  // the first one's runs since the accept
+    first_request = false;
     http_peers[peer_id].idle = true;
     auto [read_ec, read_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
     if (read_ec) {
@@ -273,7 +336,7 @@ asio::awaitable<void> server::impl::http_session(tcp::socket socket, peer_addres
         peer_log::info(remote, peer_log::peer_event::deadline, "net: {} sent no complete HTTP request in time, closed",
                        remote);
       }
-      if (read_ec == http::error::end_of_stream) stream.socket().shutdown(tcp::socket::shutdown_send, read_ec);
+      if (read_ec == http::error::end_of_stream) tcp_layer.socket().shutdown(tcp::socket::shutdown_send, read_ec);
       co_return;
     }
     http_peers[peer_id].idle = false;
@@ -323,7 +386,7 @@ asio::awaitable<void> server::impl::http_session(tcp::socket socket, peer_addres
     if (write_ec || !keep_alive) break;
   }
   error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  tcp_layer.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
 asio::awaitable<http_response> server::impl::respond(const http_request& request) {
@@ -360,9 +423,10 @@ asio::awaitable<http_response> server::impl::respond(const http_request& request
   co_return response;
 }
 
-void server::impl::open_websocket(beast::tcp_stream& stream, detail::upgrade_request request, http_request summary,
+template <class Stream>
+void server::impl::open_websocket(Stream& stream, detail::upgrade_request request, http_request summary,
                                   const websocket_endpoint& endpoint, std::string source) {
-  stream.expires_never();  // the websocket stream has timeouts of its own
+  beast::get_lowest_layer(stream).expires_never();  // the websocket stream has timeouts of its own
   const std::uint64_t id = next_connection++;
   auto on_finished = [weak = weak_from_this(), address = std::move(source)](std::uint64_t finished) {
     if (auto self = weak.lock()) {
@@ -371,8 +435,8 @@ void server::impl::open_websocket(beast::tcp_stream& stream, detail::upgrade_req
       self->caps.release_socket(address);
     }
   };
-  auto conn = std::make_shared<detail::websocket_connection>(id, summary.remote_endpoint, std::move(stream), limits,
-                                                             std::move(on_finished));
+  auto conn = std::make_shared<detail::websocket_connection<Stream>>(id, summary.remote_endpoint, std::move(stream),
+                                                                     limits, std::move(on_finished));
   connections.emplace(id, conn);
   conn->start(std::move(request), std::move(summary), endpoint);
 }
@@ -386,7 +450,7 @@ void server::impl::stop(std::uint16_t code, std::string reason) {
   for (auto& [id, peer] : http_peers) {
     if (peer.idle) peer.stream->close();
   }
-  std::vector<std::shared_ptr<detail::websocket_connection>> open;
+  std::vector<std::shared_ptr<connection>> open;
   open.reserve(connections.size());
   for (auto& [id, conn] : connections) open.push_back(conn);
   for (auto& conn : open) conn->close(code, reason);
@@ -418,8 +482,10 @@ void server::start() {
   acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->bound_port = acceptor.local_endpoint().port();
   const admission_limits& caps = impl_->caps.limits();
-  spdlog::info("net: listening on {}:{} (caps: {} websockets, {} sockets, {} per address)", impl_->config.address,
-               impl_->bound_port, caps.max_websockets, caps.max_sockets, caps.max_per_address);
+  const char* transport = impl_->tls ? "TLS: wss://, https://" : "plain: ws://, http://";
+  spdlog::info("net: listening on {}:{} ({}; caps: {} websockets, {} sockets, {} per address)",
+               impl_->config.address, impl_->bound_port, transport, caps.max_websockets, caps.max_sockets,
+               caps.max_per_address);
   asio::co_spawn(
       impl_->executor, [self = impl_] { return self->accept_loop(); },
       [](const std::exception_ptr& e) {

@@ -1,6 +1,7 @@
 #pragma once
 // The network front: one listening socket serving plain HTTP GET routes and WebSocket endpoints, on one
-// single-threaded event loop (no strands, no locks). Beast stays inside server.cpp / connection.cpp.
+// single-threaded event loop (no strands, no locks), in plain text or TLS (server_config::tls_cert_file). Beast and
+// Asio's TLS stay inside server.cpp / connection.cpp.
 //
 //   boost::asio::io_context loop;
 //   net::server front(loop.get_executor(), {.port = 5010});
@@ -25,6 +26,10 @@ namespace lingua::net {
 struct server_config {
   std::string address = "0.0.0.0";
   std::uint16_t port = 5010;  // 0 = an ephemeral port, see server::port()
+  // PEM files: when set, every socket speaks TLS (wss://, https://), its handshake within http_timeout of the
+  // accept; a plain ws:// or http:// peer fails the handshake. Empty (the default): plain.
+  std::string tls_cert_file{};
+  std::string tls_key_file{};
 
   // Per WebSocket connection.
   std::size_t max_frame_bytes = 1024 * 1024;       // longer text messages are discarded → rejection::oversized_frame
@@ -57,8 +62,9 @@ struct server_config {
 
 class server {
  public:
-  // Throws std::invalid_argument for an unparsable config.address. The server must outlive the event loop's run()
-  // (it is referenced by the coroutines it spawns until they finish).
+  // Throws std::invalid_argument for an unparsable config.address or a TLS certificate / key that cannot be used
+  // (the message names the file and OpenSSL's reason). The server must outlive the event loop's run() (it is
+  // referenced by the coroutines it spawns until they finish).
   server(boost::asio::any_io_executor executor, server_config config);
   ~server();
   server(const server&) = delete;

@@ -1,9 +1,11 @@
 #pragma once
-// Internal to src/net — includes Beast, so only server.cpp and connection.cpp include it. Everyone else uses
-// net/connection.hpp.
+// Internal to src/net — includes Beast (and Asio's TLS), so only server.cpp and connection.cpp include it. Everyone
+// else uses net/connection.hpp. The connection is a template over its byte stream — plain TCP or TLS over TCP —
+// whose members are defined, and both instantiations compiled once, in connection.cpp.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -42,15 +44,20 @@ using upgrade_request = boost::beast::http::request<boost::beast::http::string_b
 // Logs an exception that ended a spawned coroutine: the one place such exceptions are caught.
 void log_exception(std::string_view what, const std::exception_ptr& e);
 
+// The byte streams under a WebSocket: plain TCP (ws://) or TLS over TCP (wss://, server_config::tls_cert_file).
+using plain_stream = boost::beast::tcp_stream;
+using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
 // Three coroutines on the stream's executor: the handshake (which makes the handler and starts the other two), a
 // reader and a writer (a deque plus a timer as the "work arrived" signal). When all of them are over: on_close,
 // then on_finished(id).
+template <class Stream>
 class websocket_connection final : public connection {
  public:
   using finished_callback = std::function<void(std::uint64_t id)>;
 
-  websocket_connection(std::uint64_t id, std::string remote_endpoint, boost::beast::tcp_stream stream,
-                       const connection_limits& limits, finished_callback on_finished);
+  websocket_connection(std::uint64_t id, std::string remote_endpoint, Stream stream, const connection_limits& limits,
+                       finished_callback on_finished);
 
   void start(upgrade_request request, http_request upgrade, websocket_endpoint endpoint);
 
@@ -79,7 +86,7 @@ class websocket_connection final : public connection {
   void finish();
   void log_end(std::string_view what, const boost::system::error_code& ec) const;
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<Stream> ws_;
   connection_limits limits_;
   finished_callback on_finished_;
   std::shared_ptr<connection_handler> handler_;
@@ -104,5 +111,8 @@ class websocket_connection final : public connection {
   // Since when every message had to wait for its token; reset by one that did not.
   std::optional<token_bucket::clock::time_point> throttled_since_;
 };
+
+extern template class websocket_connection<plain_stream>;
+extern template class websocket_connection<tls_stream>;
 
 }  // namespace lingua::net::detail

@@ -2,13 +2,16 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <functional>
+#include <optional>
 #include <thread>
 
 namespace lingua::test {
@@ -20,15 +23,31 @@ using asio::ip::tcp;
 using boost::system::error_code;
 using clock_type = std::chrono::steady_clock;
 
-// Every operation runs with the stream's own expiry (Beast closes the socket when it passes), so running the loop
-// until the operation's handler has run always terminates.
+// Every operation runs with the TCP stream's own expiry (Beast closes the socket when it passes), so running the
+// loop until the operation's handler has run always terminates.
 struct http_connection::state {
   asio::io_context loop;
-  beast::tcp_stream stream{loop};
+  // Tests use self-signed certificates: the server's is not verified.
+  asio::ssl::context tls_context{asio::ssl::context::tls_client};
+  std::optional<beast::tcp_stream> plain;  // exactly one of the two is set
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
   std::string host;
   std::uint16_t port = 0;
   error_code connect_error;
+  std::string failed_step = "connect";
+
+  beast::tcp_stream& tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+
+  // Calls f with the HTTP byte stream, plain or TLS.
+  template <class F>
+  void with(F&& f) {
+    if (secure) {
+      f(*secure);
+    } else {
+      f(*plain);
+    }
+  }
 
   void run_until(const std::function<bool()>& done) {
     while (!done()) {
@@ -37,13 +56,26 @@ struct http_connection::state {
     }
   }
 
-  void connect(std::chrono::milliseconds timeout) {
+  void connect(std::chrono::milliseconds timeout, bool tls) {
+    if (tls) {
+      secure.emplace(loop, tls_context);
+    } else {
+      plain.emplace(loop);
+    }
     tcp::resolver resolver(loop);
     const auto endpoints = resolver.resolve(host, std::to_string(port), connect_error);
     if (connect_error) return;
-    stream.expires_after(timeout);
+    tcp().expires_after(timeout);
     bool done = false;
-    stream.async_connect(endpoints, [&](const error_code& ec, const tcp::endpoint&) {
+    tcp().async_connect(endpoints, [&](const error_code& ec, const tcp::endpoint&) {
+      connect_error = ec;
+      done = true;
+    });
+    run_until([&] { return done; });
+    if (connect_error || !secure) return;
+    failed_step = "TLS handshake";  // no SNI: the test server has one certificate
+    done = false;
+    secure->async_handshake(asio::ssl::stream_base::client, [&](const error_code& ec) {
       connect_error = ec;
       done = true;
     });
@@ -54,7 +86,7 @@ struct http_connection::state {
                       const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     http_reply reply;
     if (connect_error) {
-      reply.error = "connect: " + connect_error.message();
+      reply.error = failed_step + ": " + connect_error.message();
       return reply;
     }
     http::request<http::empty_body> req{http::string_to_verb(method), target, 11};
@@ -64,12 +96,14 @@ struct http_connection::state {
     for (const auto& [name, value] : headers) req.set(name, value);
     req.keep_alive(true);
 
-    stream.expires_after(timeout);
+    tcp().expires_after(timeout);
     bool done = false;
     error_code result;
-    http::async_write(stream, req, [&](const error_code& ec, std::size_t) {
-      result = ec;
-      done = true;
+    with([&](auto& stream) {
+      http::async_write(stream, req, [&](const error_code& ec, std::size_t) {
+        result = ec;
+        done = true;
+      });
     });
     run_until([&] { return done; });
     if (result) {
@@ -78,9 +112,11 @@ struct http_connection::state {
     }
     http::response<http::string_body> res;
     done = false;
-    http::async_read(stream, buffer, res, [&](const error_code& ec, std::size_t) {
-      result = ec;
-      done = true;
+    with([&](auto& stream) {
+      http::async_read(stream, buffer, res, [&](const error_code& ec, std::size_t) {
+        result = ec;
+        done = true;
+      });
     });
     run_until([&] { return done; });
     if (result) {
@@ -95,16 +131,17 @@ struct http_connection::state {
   }
 };
 
-http_connection::http_connection(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout)
+http_connection::http_connection(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout,
+                                 bool tls)
     : state_(std::make_unique<state>()) {
   state_->host = host;
   state_->port = port;
-  state_->connect(timeout);
+  state_->connect(timeout, tls);
 }
 
 http_connection::~http_connection() {
   error_code ec;
-  state_->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  state_->tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
 }
 
 http_reply http_connection::get(const std::string& target, std::chrono::milliseconds timeout) {
@@ -125,6 +162,12 @@ http_reply http_connection::request(const std::string& method, const std::string
 http_reply http_get(const std::string& host, std::uint16_t port, const std::string& target,
                     std::chrono::milliseconds timeout) {
   http_connection connection(host, port, timeout);
+  return connection.get(target, timeout);
+}
+
+http_reply https_get(const std::string& host, std::uint16_t port, const std::string& target,
+                     std::chrono::milliseconds timeout) {
+  http_connection connection(host, port, timeout, true);
   return connection.get(target, timeout);
 }
 

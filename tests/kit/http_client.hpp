@@ -29,6 +29,10 @@ struct http_reply {
 http_reply http_get(const std::string& host, std::uint16_t port, const std::string& target,
                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+// The same over TLS (https://); the server's certificate is not verified (tests use self-signed ones).
+http_reply https_get(const std::string& host, std::uint16_t port, const std::string& target,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
 // Polls GET `target` every 50 ms until it answers 200 or `timeout` passes; true on 200. For waiting on start-up.
 bool wait_http_ok(const std::string& host, std::uint16_t port, const std::string& target,
                   std::chrono::milliseconds timeout);
@@ -36,9 +40,10 @@ bool wait_http_ok(const std::string& host, std::uint16_t port, const std::string
 // A keep-alive connection: several GETs over one TCP connection (reconnects only via a new object).
 class http_connection {
  public:
-  // Connects; a failure shows in the first get() as status 0.
+  // Connects (and with `tls` makes the TLS handshake, not verifying the server's certificate: tests use
+  // self-signed ones); a failure shows in the first get() as status 0.
   http_connection(const std::string& host, std::uint16_t port,
-                  std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                  std::chrono::milliseconds timeout = std::chrono::seconds(5), bool tls = false);
   ~http_connection();
   http_connection(const http_connection&) = delete;
   http_connection& operator=(const http_connection&) = delete;

@@ -5,8 +5,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <type_traits>
+#include <utility>
 #include <deque>
 #include <functional>
 #include <stdexcept>
@@ -21,10 +26,16 @@ using asio::ip::tcp;
 using boost::system::error_code;
 using clock_type = std::chrono::steady_clock;
 
+using plain_ws = websocket::stream<beast::tcp_stream>;
+using tls_ws = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
 struct ws_client::state {
   asio::io_context loop;  // first member: destroyed last, after everything that uses it
   asio::executor_work_guard<asio::io_context::executor_type> work{loop.get_executor()};
-  std::optional<websocket::stream<beast::tcp_stream>> ws;
+  // Tests use self-signed certificates: the server's is not verified.
+  asio::ssl::context tls_context{asio::ssl::context::tls_client};
+  std::optional<plain_ws> plain;  // exactly one of the two is set once connecting started
+  std::optional<tls_ws> secure;
   beast::flat_buffer buffer;
   std::deque<std::string> inbox;
   bool connected = false;
@@ -49,40 +60,61 @@ struct ws_client::state {
 
   // Aborts every pending operation and lets their handlers run.
   void cut() {
-    if (!ws) return;
-    beast::get_lowest_layer(*ws).close();
+    if (!plain && !secure) return;
+    with([](auto& ws) { beast::get_lowest_layer(ws).close(); });
     run_until([this] { return !reading; }, clock_type::now() + std::chrono::seconds(1));
     closed = true;
   }
 
+  // Calls f with the connection's WebSocket stream, plain or TLS.
+  template <class F>
+  auto with(F&& f) -> decltype(f(std::declval<plain_ws&>())) {
+    if (secure) return f(*secure);
+    return f(*plain);
+  }
+
   void start_read() {
     reading = true;
-    ws->async_read(buffer, [this](const error_code& ec, std::size_t) {
-      reading = false;
-      if (ec) {
-        closed = true;
-        // Kept even when answering the close failed (e.g. the server cut the socket right after its close frame).
-        if (ws->reason().code != websocket::close_code::none) {
-          code = static_cast<std::uint16_t>(ws->reason().code);
-          reason = std::string(ws->reason().reason.data(), ws->reason().reason.size());
+    with([this](auto& ws) {
+      ws.async_read(buffer, [this, &ws](const error_code& ec, std::size_t) {
+        reading = false;
+        if (ec) {
+          closed = true;
+          // Kept even when answering the close failed (e.g. the server cut the socket right after its close frame).
+          if (ws.reason().code != websocket::close_code::none) {
+            code = static_cast<std::uint16_t>(ws.reason().code);
+            reason = std::string(ws.reason().reason.data(), ws.reason().reason.size());
+          }
+          return;
         }
-        return;
-      }
-      if (ws->got_text()) inbox.push_back(beast::buffers_to_string(buffer.data()));
-      buffer.consume(buffer.size());
-      start_read();
+        if (ws.got_text()) inbox.push_back(beast::buffers_to_string(buffer.data()));
+        buffer.consume(buffer.size());
+        start_read();
+      });
     });
   }
 
   error_code try_connect(const std::string& host, std::uint16_t port, const std::string& path,
                          clock_type::time_point deadline, const ws_options& options) {
+    plain.reset();
+    secure.reset();
+    if (options.tls) {
+      secure.emplace(loop, tls_context);
+    } else {
+      plain.emplace(loop);
+    }
+    return with([&](auto& ws) { return handshake(ws, host, port, path, deadline, options); });
+  }
+
+  template <class WebSocket>
+  error_code handshake(WebSocket& ws, const std::string& host, std::uint16_t port, const std::string& path,
+                       clock_type::time_point deadline, const ws_options& options) {
     tcp::resolver resolver(loop);
     error_code ec;
     const auto endpoints = resolver.resolve(host, std::to_string(port), ec);
     if (ec) return ec;
-    ws.emplace(loop);
-    ws->read_message_max(64 * 1024 * 1024);
-    auto& stream = beast::get_lowest_layer(*ws);
+    ws.read_message_max(64 * 1024 * 1024);
+    auto& stream = beast::get_lowest_layer(ws);
     stream.expires_at(deadline);
     bool done = false;
     stream.async_connect(endpoints, [&](const error_code& e, const tcp::endpoint&) {
@@ -91,18 +123,28 @@ struct ws_client::state {
     });
     if (!run_until([&] { return done; }, deadline + std::chrono::seconds(1))) return asio::error::timed_out;
     if (ec) return ec;
+    if constexpr (std::is_same_v<WebSocket, tls_ws>) {
+      // No SNI: the test server has one certificate.
+      done = false;
+      ws.next_layer().async_handshake(asio::ssl::stream_base::client, [&](const error_code& e) {
+        ec = e;
+        done = true;
+      });
+      if (!run_until([&] { return done; }, deadline + std::chrono::seconds(1))) return asio::error::timed_out;
+      if (ec) return ec;
+    }
     stream.expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
     timeouts.handshake_timeout =
         std::max(deadline - clock_type::now(), clock_type::duration(std::chrono::milliseconds(1)));
-    ws->set_option(timeouts);
-    ws->set_option(websocket::stream_base::decorator([headers = options.headers](websocket::request_type& req) {
+    ws.set_option(timeouts);
+    ws.set_option(websocket::stream_base::decorator([headers = options.headers](websocket::request_type& req) {
       for (const auto& [name, value] : headers) req.set(name, value);
     }));
     done = false;
     upgrade_response = {};
     upgrade_response.result(0u);
-    ws->async_handshake(upgrade_response, host + ":" + std::to_string(port), path, [&](const error_code& e) {
+    ws.async_handshake(upgrade_response, host + ":" + std::to_string(port), path, [&](const error_code& e) {
       ec = e;
       done = true;
     });
@@ -118,13 +160,15 @@ struct ws_client::state {
     if (!connected || closed) return false;
     bool done = false;
     error_code result;
-    ws->text(text);
-    ws->async_write(asio::buffer(data), [&](const error_code& ec, std::size_t) {
-      result = ec;
-      done = true;
+    with([&](auto& ws) {
+      ws.text(text);
+      ws.async_write(asio::buffer(data), [&](const error_code& ec, std::size_t) {
+        result = ec;
+        done = true;
+      });
     });
     if (!run_until([&] { return done; }, clock_type::now() + timeout)) {
-      beast::get_lowest_layer(*ws).close();
+      with([](auto& ws) { beast::get_lowest_layer(ws).close(); });
       run_until([&] { return done && !reading; }, clock_type::now() + std::chrono::seconds(1));
       closed = true;
       return false;
@@ -147,7 +191,8 @@ void ws_client::connect(const std::string& host, std::uint16_t port, const std::
     const error_code ec = state_->try_connect(host, port, path, deadline, options);
     if (!ec) break;
     if (ec != asio::error::connection_refused || clock_type::now() + std::chrono::milliseconds(50) >= deadline) {
-      throw std::runtime_error("ws_client: cannot connect to ws://" + host + ":" + std::to_string(port) + path + ": " +
+      throw std::runtime_error(std::string("ws_client: cannot connect to ") + (options.tls ? "wss://" : "ws://") +
+                               host + ":" + std::to_string(port) + path + ": " +
                                ec.message());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -219,9 +264,9 @@ void ws_client::close(std::uint16_t code, std::chrono::milliseconds timeout) {
   auto& s = *state_;
   if (!is_open()) return;
   bool done = false;
-  s.ws->async_close(websocket::close_reason(code), [&](const error_code&) { done = true; });
+  s.with([&](auto& ws) { ws.async_close(websocket::close_reason(code), [&](const error_code&) { done = true; }); });
   if (!s.run_until([&] { return done && !s.reading; }, clock_type::now() + timeout)) {
-    beast::get_lowest_layer(*s.ws).close();
+    s.with([](auto& ws) { beast::get_lowest_layer(ws).close(); });
     s.run_until([&] { return done && !s.reading; }, clock_type::now() + std::chrono::seconds(1));
   }
   s.closed = true;

@@ -23,6 +23,7 @@ namespace lingua::test {
 // Extras for the upgrade request.
 struct ws_options {
   std::vector<std::pair<std::string, std::string>> headers{};  // e.g. {"Authorization", "Bearer …"}, {"Origin", …}
+  bool tls = false;  // wss:// — the server's certificate is not verified (tests use self-signed ones)
 };
 
 class ws_client {

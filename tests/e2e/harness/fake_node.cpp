@@ -48,6 +48,7 @@ nlohmann::json fake_node::heartbeat_message(double cpu_percent, std::uint64_t ru
 void fake_node::open(std::uint16_t port) {
   std::string path = "/ws/node";
   ws_options options;
+  options.tls = spec_.tls;
   if (!spec_.token.empty() && spec_.token_as_bearer) {
     options.headers.emplace_back("Authorization", "Bearer " + spec_.token);
   } else if (!spec_.token.empty()) {

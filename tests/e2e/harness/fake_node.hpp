@@ -23,6 +23,7 @@ struct node_spec {
   // The credential presented with the upgrade; "" presents none. Sent as ?token= unless token_as_bearer.
   std::string token = default_node_token;
   bool token_as_bearer = false;
+  bool tls = false;  // wss://
 };
 
 // A spec with the given id (and capacity), every other field at its default.

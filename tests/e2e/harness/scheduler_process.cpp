@@ -80,10 +80,20 @@ void scheduler_process::start(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!running()) throw std::runtime_error("lingua-scheduler exited at start-up:\n" + log());
-    if (http_get("127.0.0.1", port_, "/health", std::chrono::milliseconds(500)).status == 200) return;
+    const auto health = tls() ? https_get("127.0.0.1", port_, "/health", std::chrono::milliseconds(500))
+                              : http_get("127.0.0.1", port_, "/health", std::chrono::milliseconds(500));
+    if (health.status == 200) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   throw std::runtime_error("lingua-scheduler did not become healthy:\n" + log());
+}
+
+bool scheduler_process::tls() const {
+  bool on = false;
+  for (const auto& a : extra_args_) {
+    if (a.starts_with("--server.tls_cert=")) on = a.size() > std::string_view("--server.tls_cert=").size();
+  }
+  return on;
 }
 
 bool scheduler_process::running() const {

@@ -32,6 +32,8 @@ class scheduler_process {
   pid_t pid() const { return pid_; }
 
   std::uint16_t port() const { return port_; }
+  // True when started with --server.tls_cert=FILE: it speaks only wss:// and https://.
+  bool tls() const;
   std::string log() const;
   const std::string& instance_id() const { return instance_id_; }
 
