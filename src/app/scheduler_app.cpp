@@ -328,7 +328,8 @@ int scheduler_app::run() {
   asio::co_spawn(io, link.start(), asio::detached);
   asio::co_spawn(io, peer_log::write_summaries(), asio::detached);
 
-  // SIGHUP re-reads the token files (a bad file keeps the previous table).
+  // SIGHUP re-reads the token files (a bad file keeps the previous table), then closes the node sockets whose token
+  // was revoked (a node socket that has not registered yet is refused when it does: node_link::on_register).
   asio::signal_set reload_signal(io, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_reload = [&](const boost::system::error_code& ec,
                                                                               int) {
@@ -336,6 +337,10 @@ int scheduler_app::run() {
     spdlog::info("signal SIGHUP: reloading the token files");
     gate.reload();
     operators.reload();
+    const std::vector<std::string> nodes = router.local_node_ids();
+    for (const auto& id : nodes) {
+      if (auto sink = router.local_node(id)) sink->credentials_reloaded();
+    }
     reload_signal.async_wait(on_reload);
   };
   reload_signal.async_wait(on_reload);

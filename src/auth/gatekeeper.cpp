@@ -140,6 +140,20 @@ void gatekeeper::log_settings() const {
   }
 }
 
+std::optional<node_identity> gatekeeper::identity_of(const digest& token) const {
+  if (const auto bound = nodes_.node_of.find(token); bound != nodes_.node_of.end()) {
+    return node_identity{"node:" + fingerprint(token), bound->second, token};
+  }
+  if (shared_ && same_digest(token, *shared_)) return node_identity{"shared:" + fingerprint(token), "", token};
+  return std::nullopt;
+}
+
+bool gatekeeper::still_admits(const node_identity& who) const {
+  if (!who.token) return settings_.allow_anonymous_nodes;
+  const auto now = identity_of(*who.token);
+  return now && now->credential == who.credential && now->bound_node_id == who.bound_node_id;
+}
+
 std::optional<net::http_response> gatekeeper::admit_node(net::http_request& request) {
   const auto token = presented_token(request);
   if (!token) {
@@ -150,13 +164,8 @@ std::optional<net::http_response> gatekeeper::admit_node(net::http_request& requ
     log_refusal("/ws/node", request, "no token");
     return unauthorized("node token required\n");
   }
-  const digest d = secret_digest(node_purpose, *token);
-  if (const auto bound = nodes_.node_of.find(d); bound != nodes_.node_of.end()) {
-    request.admission = node_identity{"node:" + fingerprint(d), bound->second};
-    return std::nullopt;
-  }
-  if (shared_ && same_digest(d, *shared_)) {
-    request.admission = node_identity{"shared:" + fingerprint(d), ""};
+  if (auto who = identity_of(secret_digest(node_purpose, *token))) {
+    request.admission = std::move(*who);
     return std::nullopt;
   }
   // A wrong token is refused even when anonymous nodes are allowed: presenting one is a configuration mistake.

@@ -38,6 +38,7 @@ struct auth_settings {
 struct node_identity {
   std::string credential;     // "anonymous", or "shared:<fingerprint>", or "node:<fingerprint>"
   std::string bound_node_id;  // the node id of a per-node token; "" otherwise
+  std::optional<digest> token{};  // the presented token's digest (never the token); nullopt when anonymous
 };
 
 struct session_identity {
@@ -64,6 +65,10 @@ class gatekeeper {
 
   // True when `node_id` belongs to a per-node token and `who` is not that token: such an id is reserved for it.
   bool reserved_for_another(std::string_view node_id, const node_identity& who) const;
+  // True when an upgrade presenting what `who` presented would still be admitted as the same identity with the
+  // tables as they are now (after a reload): its token is still listed (a per-node token bound to the same node
+  // id), or it is anonymous and anonymous nodes are allowed. A socket for which this turns false is revoked.
+  bool still_admits(const node_identity& who) const;
   bool nodes_need_credential() const { return !settings_.allow_anonymous_nodes; }
 
  private:
@@ -74,6 +79,8 @@ class gatekeeper {
   std::string load_node_tokens();
   std::string load_shared_token();
   std::string load_session_tokens();
+  // The identity a node token's digest proves with the current tables; nullopt when it is no node token.
+  std::optional<node_identity> identity_of(const digest& token) const;
   // The one place refused upgrades are logged: through peer_log (rate-limited per source address, summarised).
   void log_refusal(std::string_view endpoint, const net::http_request& request, std::string_view why);
 

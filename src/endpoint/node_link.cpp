@@ -119,6 +119,7 @@ std::string node_link::admissible_id(const protocol::node_register& message) {
 }
 
 asio::awaitable<void> node_link::on_register(protocol::node_register message) {
+  if (!still_admitted()) co_return;  // admitted before a reload that revoked its token
   const std::string id = admissible_id(message);
   if (id.empty()) co_return;
   // A known node id on a fresh socket: the jobs it holds were sent to its previous connection (closed, or on an
@@ -142,6 +143,8 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
   profile_.emplace(std::move(profile));
   std::weak_ptr<routing::node_sink> sink = weak_from_this();  // named: see jobs::job_service::send
   co_await ctx_.router.claim_node(node_id_, std::move(sink));
+  // A reload while the register script ran did not see this socket among the registered ones.
+  if (!still_admitted()) co_return;
   // Acknowledged even when Redis is down: the node then heartbeats, and the heartbeat registers it once Redis is
   // back (see on_heartbeat). Until then it gets no job: nothing is dispatched without the state.
   const bool registered = outcome == registration::recorded;
@@ -176,6 +179,18 @@ asio::awaitable<void> node_link::lose_binding() {
   refuse_id(lost, "the node is registered with another credential");
   if (conn_) conn_->close(net::close_code::policy_violation, "node id registered with another credential");
 }
+
+bool node_link::still_admitted() {
+  if (ctx_.gate == nullptr || ctx_.gate->still_admits(identity_)) return true;
+  if (conn_ && conn_->is_open()) {
+    spdlog::warn("node {}: socket {} ({}) closed: its token was revoked by the reload",
+                 node_id_.empty() ? "unregistered" : node_id_, conn_->id(), conn_->remote_endpoint());
+    conn_->close(net::close_code::policy_violation, "node token revoked");
+  }
+  return false;
+}
+
+void node_link::credentials_reloaded() { still_admitted(); }
 
 void node_link::replaced() {
   spdlog::info("node {}: socket {} replaced by a newer connection of the node", node_id_, conn_ ? conn_->id() : 0);

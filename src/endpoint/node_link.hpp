@@ -49,6 +49,7 @@ class node_link : public net::connection_handler,
   boost::asio::awaitable<void> restore_state() override;
   std::string credential() const override { return identity_.credential; }
   void replaced() override;
+  void credentials_reloaded() override;
 
  private:
   boost::asio::awaitable<void> on_register(protocol::node_register message);
@@ -58,6 +59,8 @@ class node_link : public net::connection_handler,
   // The node id this socket may register, or "" after refusing it (error frame + log line).
   std::string admissible_id(const protocol::node_register& message);
   void refuse_id(const std::string& node_id, const std::string& why);
+  // False (and the socket closed with 1008 "node token revoked") when a reload dropped this socket's credential.
+  bool still_admitted();
   // The id was registered by another credential after all: release it (no failover) and close the socket.
   boost::asio::awaitable<void> lose_binding();
   // False (and an error frame to the node) when `claimed` is not this socket's node.

@@ -44,6 +44,9 @@ class node_sink {
   virtual std::string credential() const { return {}; }
   // A newer socket of the same node (same credential) claimed the node id on this instance: this one is stale.
   virtual void replaced() {}
+  // The token files were re-read (SIGHUP): a socket whose credential is no longer accepted closes (and its jobs
+  // fail over like on any disconnect).
+  virtual void credentials_reloaded() {}
 };
 
 class remote_delivery {

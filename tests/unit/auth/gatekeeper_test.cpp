@@ -76,6 +76,38 @@ TEST(gatekeeper, a_bad_file_at_start_is_an_error_and_at_reload_keeps_the_previou
   EXPECT_NE(missing.load(), "");
 }
 
+TEST(gatekeeper, after_a_reload_only_identities_whose_token_is_still_listed_the_same_way_are_still_admitted) {
+  test::temp_dir dir;
+  const auto nodes = dir.path() / "tokens";
+  const auto shared = dir.path() / "shared";
+  std::ofstream(nodes) << "gpu-1 first-secret-00000000\ngpu-2 second-secret-0000000\ngpu-3 third-secret-00000000\n";
+  std::ofstream(shared) << "shared-secret-0000000\n";
+  gatekeeper gate(auth_settings{.node_token_file = shared.string(), .node_tokens_file = nodes.string()});
+  ASSERT_EQ(gate.load(), "");
+  auto identity = [&gate](const std::string& token) {
+    auto request = upgrade("token=" + token);
+    EXPECT_FALSE(gate.admit_node(request));
+    return std::any_cast<node_identity>(request.admission);
+  };
+  const auto first = identity("first-secret-00000000");
+  const auto second = identity("second-secret-0000000");
+  const auto third = identity("third-secret-00000000");
+  const auto old_shared = identity("shared-secret-0000000");
+  EXPECT_TRUE(gate.still_admits(first));
+  EXPECT_TRUE(gate.still_admits(old_shared));
+
+  // gpu-2's token removed, gpu-1's token now bound to another id, gpu-3 unchanged; a new shared token.
+  std::ofstream(nodes, std::ios::trunc) << "gpu-9 first-secret-00000000\ngpu-3 third-secret-00000000\n";
+  std::ofstream(shared, std::ios::trunc) << "new-shared-secret-000\n";
+  gate.reload();
+  EXPECT_FALSE(gate.still_admits(first)) << "rebound to another node id";
+  EXPECT_FALSE(gate.still_admits(second)) << "removed";
+  EXPECT_TRUE(gate.still_admits(third));
+  EXPECT_FALSE(gate.still_admits(old_shared)) << "the shared token changed";
+  EXPECT_TRUE(gate.still_admits(identity("new-shared-secret-000")));
+  EXPECT_FALSE(gate.still_admits(node_identity{"anonymous", ""})) << "anonymous nodes are not allowed here";
+}
+
 TEST(gatekeeper, sessions_check_the_origin_before_the_key) {
   test::temp_dir dir;
   const auto file = dir.path() / "keys";
