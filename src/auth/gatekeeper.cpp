@@ -154,7 +154,24 @@ bool gatekeeper::still_admits(const node_identity& who) const {
   return now && now->credential == who.credential && now->bound_node_id == who.bound_node_id;
 }
 
+std::optional<net::http_response> gatekeeper::refuse_origin(std::string_view endpoint,
+                                                           const net::http_request& request) {
+  if (any_origin_) return std::nullopt;
+  // No Origin header: not a browser (browsers always send it on WebSocket upgrades), so not the origin check's
+  // business; tokens and API keys are what protect against such clients.
+  const auto origin = request.header("Origin");
+  if (!origin || std::find(settings_.allowed_origins.begin(), settings_.allowed_origins.end(), *origin) !=
+                     settings_.allowed_origins.end()) {
+    return std::nullopt;
+  }
+  log_refusal(endpoint, request, "origin not allowed");
+  return net::http_response{.status = 403, .body = "origin not allowed\n"};
+}
+
 std::optional<net::http_response> gatekeeper::admit_node(net::http_request& request) {
+  // A page in a browser opening /ws/node (cross-site WebSocket hijacking, e.g. with a token it stole) is refused
+  // unless its origin is allowed.
+  if (auto refusal = refuse_origin("/ws/node", request)) return refusal;
   const auto token = presented_token(request);
   if (!token) {
     if (settings_.allow_anonymous_nodes) {
@@ -174,17 +191,7 @@ std::optional<net::http_response> gatekeeper::admit_node(net::http_request& requ
 }
 
 std::optional<net::http_response> gatekeeper::admit_session(net::http_request& request) {
-  if (!any_origin_) {
-    // No Origin header: not a browser (browsers always send it on WebSocket upgrades), so not the origin check's
-    // business; API keys are what protect against such clients.
-    if (const auto origin = request.header("Origin")) {
-      if (std::find(settings_.allowed_origins.begin(), settings_.allowed_origins.end(), *origin) ==
-          settings_.allowed_origins.end()) {
-        log_refusal("/ws/session", request, "origin not allowed");
-        return net::http_response{.status = 403, .body = "origin not allowed\n"};
-      }
-    }
-  }
+  if (auto refusal = refuse_origin("/ws/session", request)) return refusal;
   if (!sessions_) {
     request.admission = session_identity{};
     return std::nullopt;

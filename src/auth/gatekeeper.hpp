@@ -4,8 +4,10 @@
 //   /ws/node     needs a node credential — the shared [auth] node_token (or node_token_file) or a per-node token
 //                from node_tokens_file — presented as `Authorization: Bearer <token>` or `?token=<token>`; unless
 //                allow_anonymous_nodes. Refused: 401 + `WWW-Authenticate: Bearer`.
-//   /ws/session  checks the Origin header against allowed_origins (403) and, when session_tokens_file is set, needs
-//                an API key the same two ways (401); the key names the session's tenant.
+//   /ws/session  needs, when session_tokens_file is set, an API key the same two ways (401); the key names the
+//                session's tenant.
+//   Both         check an Origin header, when the upgrade has one (browsers always send it; the node agent and
+//                other programs send none), against allowed_origins when that is set (403), before any credential.
 //
 // An admitted request carries a node_identity / session_identity in http_request::admission. Tokens are kept only
 // as digests (auth/credential.hpp). reload() (SIGHUP) re-reads the files; a file that cannot be read or parsed keeps
@@ -79,6 +81,9 @@ class gatekeeper {
   std::string load_node_tokens();
   std::string load_shared_token();
   std::string load_session_tokens();
+  // The 403 for an upgrade whose Origin header is not among allowed_origins (logged); nullopt when it passes (no
+  // header: not a browser, not the origin check's business).
+  std::optional<net::http_response> refuse_origin(std::string_view endpoint, const net::http_request& request);
   // The identity a node token's digest proves with the current tables; nullopt when it is no node token.
   std::optional<node_identity> identity_of(const digest& token) const;
   // The one place refused upgrades are logged: through peer_log (rate-limited per source address, summarised).

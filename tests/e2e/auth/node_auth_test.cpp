@@ -107,5 +107,26 @@ TEST_F(node_auth, sighup_reloads_the_tokens_file_and_a_bad_file_keeps_the_previo
   EXPECT_TRUE(added.socket().wait_closed(3s)) << "the reconnect with the same token replaced the older socket";
 }
 
+TEST_F(node_auth, allowed_origins_also_refuse_a_browser_opening_the_node_endpoint_and_agents_send_no_origin) {
+  auto& scheduler = start_scheduler({"--auth.allowed_origins=https://app.example.com"});
+  node_spec from_evil = named_node("node-evil");
+  from_evil.origin = "https://evil.example";  // a page there, holding a stolen token
+  fake_node evil(from_evil);
+  EXPECT_TRUE(upgrade_refused_with(evil, scheduler.port(), 403)) << "checked before the (valid) token";
+  EXPECT_TRUE(wait_for_log(scheduler, "refused /ws/node upgrade"));
+
+  node_spec from_app = named_node("node-app");
+  from_app.origin = "https://app.example.com";
+  fake_node listed(from_app);
+  EXPECT_EQ(listed.connect(scheduler.port()), "node-app");
+  fake_node agent(named_node("node-agent"));  // no Origin header, as the Lingua node agent
+  EXPECT_EQ(agent.connect(scheduler.port()), "node-agent");
+
+  node_spec evil_without_token = node_with_token("node-x", "");
+  evil_without_token.origin = "https://evil.example";
+  fake_node no_token(evil_without_token);
+  EXPECT_TRUE(upgrade_refused_with(no_token, scheduler.port(), 403));
+}
+
 }  // namespace
 }  // namespace lingua::test

@@ -49,6 +49,7 @@ void fake_node::open(std::uint16_t port) {
   std::string path = "/ws/node";
   ws_options options;
   options.tls = spec_.tls;
+  if (!spec_.origin.empty()) options.headers.emplace_back("Origin", spec_.origin);
   if (!spec_.token.empty() && spec_.token_as_bearer) {
     options.headers.emplace_back("Authorization", "Bearer " + spec_.token);
   } else if (!spec_.token.empty()) {

@@ -24,6 +24,7 @@ struct node_spec {
   std::string token = default_node_token;
   bool token_as_bearer = false;
   bool tls = false;  // wss://
+  std::string origin{};  // an Origin header, as a browser would send; "" sends none (as the node agent)
 };
 
 // A spec with the given id (and capacity), every other field at its default.

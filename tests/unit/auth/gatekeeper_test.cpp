@@ -126,5 +126,23 @@ TEST(gatekeeper, sessions_check_the_origin_before_the_key) {
   EXPECT_EQ(gate.admit_session(keyless)->status, 401u);
 }
 
+TEST(gatekeeper, a_node_upgrade_with_an_origin_not_allowed_is_refused_before_its_token_and_without_origin_passes) {
+  gatekeeper gate(auth_settings{.node_token = "shared-secret-0000000",
+                                .allowed_origins = split_list("https://a.example")});
+  ASSERT_EQ(gate.load(), "");
+  auto browser = upgrade("token=shared-secret-0000000", {{"Origin", "https://evil.example"}});
+  const auto refusal = gate.admit_node(browser);
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->status, 403u);
+  auto listed = upgrade("token=shared-secret-0000000", {{"Origin", "https://a.example"}});
+  EXPECT_FALSE(gate.admit_node(listed));
+  auto agent = upgrade("token=shared-secret-0000000");  // the node agent sends no Origin
+  EXPECT_FALSE(gate.admit_node(agent));
+  gatekeeper open(auth_settings{.node_token = "shared-secret-0000000"});
+  ASSERT_EQ(open.load(), "");
+  auto any = upgrade("token=shared-secret-0000000", {{"Origin", "https://evil.example"}});
+  EXPECT_FALSE(open.admit_node(any)) << "without allowed_origins any origin passes, as for sessions";
+}
+
 }  // namespace
 }  // namespace lingua::auth
