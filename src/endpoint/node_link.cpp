@@ -11,8 +11,20 @@
 namespace lingua::endpoint {
 namespace asio = boost::asio;
 
+namespace {
+// node_register per socket: the first one and a few re-registers at once, then one per interval. The node agent
+// registers once per connection; a loop of re-registers must not make the scheduler run the register script (and
+// rewrite the node's pool and pair index) without bound.
+constexpr double register_burst = 5;
+constexpr auto register_interval = std::chrono::seconds(10);
+}  // namespace
+
 node_link::node_link(node_link_context context, std::shared_ptr<net::connection> conn, auth::node_identity identity)
-    : ctx_(context), conn_(std::move(conn)), identity_(std::move(identity)) {}
+    : ctx_(context),
+      conn_(std::move(conn)),
+      identity_(std::move(identity)),
+      registrations_(1.0 / static_cast<double>(register_interval.count()), register_burst,
+                     net::token_bucket::clock::now()) {}
 
 bool node_link::send_text(std::string text) {
   if (!conn_ || !conn_->is_open()) return false;
@@ -118,7 +130,23 @@ std::string node_link::admissible_id(const protocol::node_register& message) {
   return wanted;
 }
 
+bool node_link::register_allowed() {
+  const auto now = net::token_bucket::clock::now();
+  if (registrations_.try_take(now)) return true;
+  const auto wait = std::chrono::ceil<std::chrono::seconds>(registrations_.time_until_token(now));
+  peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::rate_limited,
+                 "node socket {} ({}): node_register repeated too often, refused", conn_->id(),
+                 node_id_.empty() ? "unregistered" : node_id_);
+  std::string registered_as = node_id_.empty() ? "" : "; this connection stays registered as '" + node_id_ + "'";
+  send_error("RATE_LIMITED", "node_register repeated too often on this connection (at most " +
+                                 std::to_string(static_cast<int>(register_burst)) + " at once, then one every " +
+                                 std::to_string(register_interval.count()) + " s): try again in " +
+                                 std::to_string(wait.count()) + " s" + registered_as);
+  return false;
+}
+
 asio::awaitable<void> node_link::on_register(protocol::node_register message) {
+  if (!register_allowed()) co_return;
   if (!still_admitted()) co_return;  // admitted before a reload that revoked its token
   const std::string id = admissible_id(message);
   if (id.empty()) co_return;

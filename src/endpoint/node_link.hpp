@@ -19,6 +19,7 @@
 #include "endpoint/node_profile.hpp"
 #include "jobs/job_service.hpp"
 #include "net/connection.hpp"
+#include "net/token_bucket.hpp"
 #include "routing/router.hpp"
 #include "state/scheduler_state.hpp"
 
@@ -61,6 +62,9 @@ class node_link : public net::connection_handler,
   void refuse_id(const std::string& node_id, const std::string& why);
   // False (and the socket closed with 1008 "node token revoked") when a reload dropped this socket's credential.
   bool still_admitted();
+  // False (and a RATE_LIMITED error frame; the socket stays usable) when this socket sends node_register more often
+  // than register_burst at once, then one per register_interval: each runs the register script in Redis.
+  bool register_allowed();
   // The id was registered by another credential after all: release it (no failover) and close the socket.
   boost::asio::awaitable<void> lose_binding();
   // False (and an error frame to the node) when `claimed` is not this socket's node.
@@ -81,6 +85,7 @@ class node_link : public net::connection_handler,
   bool draining_ = false;
   bool heartbeat_seen_ = false;  // last_runtime_ is the node's own report
   std::vector<std::string> last_ignored_;
+  net::token_bucket registrations_;
 };
 
 }  // namespace lingua::endpoint
