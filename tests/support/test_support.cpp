@@ -38,9 +38,4 @@ std::uint16_t free_port() {
   return ntohs(addr.sin_port);
 }
 
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? std::string(v) : fallback;
-}
-
 }  // namespace lingua::test

@@ -22,7 +22,4 @@ class temp_dir {
 // A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
 std::uint16_t free_port();
 
-// Environment variable or fallback.
-std::string env_or(const char* name, const std::string& fallback);
-
 }  // namespace lingua::test
