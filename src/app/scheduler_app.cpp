@@ -93,6 +93,7 @@ endpoint::session_settings session_settings_of(const config::scheduler_config& c
   s.segmentation.speech.min_speech_ms = c.segmentation.min_speech_ms;
   s.segmentation.speech.pcm_silence_rms = c.segmentation.pcm_silence_rms;
   s.result_gap_wait_ms = c.segmentation.result_gap_wait_ms;
+  s.lost_news_after_ms = c.jobs.lost_news_after_ms;
   s.max_utterance_audio_bytes = c.segmentation.max_utterance_audio_bytes;
   s.sticky_sessions = c.selection.sticky_sessions;
   s.input = input_limits_of(c);

@@ -233,6 +233,9 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(jobs, job_ttl_ms, "How long finished job records are kept, ms"),
       LINGUA_CONFIG_FIELD(jobs, idempotency_ttl_ms, "How long a duplicate job request is recognised, ms"),
       LINGUA_CONFIG_FIELD(jobs, deadline_scan_interval_ms, "Period of the acknowledgement and run deadline scan, ms"),
+      LINGUA_CONFIG_FIELD(jobs, lost_news_after_ms,
+                          "A session looks up a job it has not heard the end of after this long (then less often); "
+                          "a job ended this long ago whose news never came is placed again or reported, ms"),
 
       LINGUA_CONFIG_FIELD(segmentation, pause_ms, "Silence (no audio) that ends an utterance, ms"),
       LINGUA_CONFIG_FIELD(segmentation, max_duration_ms, "An utterance is cut at this much audio, ms"),

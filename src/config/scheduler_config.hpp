@@ -108,6 +108,7 @@ struct jobs_section {
   std::int64_t job_ttl_ms = 3600000;               // how long finished job records are kept, ms
   std::int64_t idempotency_ttl_ms = 300000;        // how long a duplicate request is recognised, ms
   std::int64_t deadline_scan_interval_ms = 250;    // period of the ack/run deadline scan, ms
+  std::int64_t lost_news_after_ms = 2000;          // a session looks up a job it has not heard of after, ms
 
   bool operator==(const jobs_section&) const = default;
 };

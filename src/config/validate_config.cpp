@@ -161,6 +161,7 @@ std::vector<std::string> validate(const scheduler_config& config) {
   p.positive("jobs.job_ttl_ms", jobs.job_ttl_ms);
   p.positive("jobs.idempotency_ttl_ms", jobs.idempotency_ttl_ms);
   p.positive("jobs.deadline_scan_interval_ms", jobs.deadline_scan_interval_ms);
+  p.positive("jobs.lost_news_after_ms", jobs.lost_news_after_ms);
 
   const auto& segmentation = config.segmentation;
   p.positive("segmentation.pause_ms", segmentation.pause_ms);

@@ -176,6 +176,9 @@ std::optional<std::int64_t> session_actor::next_deadline() const {
   };
   earliest(utterance_order_.next_deadline());
   for (const auto& [lang, order] : result_orders_) earliest(order.next_deadline());
+  if (!watching_) {
+    for (const auto& [id, job] : jobs_) earliest(job.look_at_ms);
+  }
   return due;
 }
 
@@ -201,6 +204,7 @@ void session_actor::on_clock() {
   enqueue(segmenter_.on_timer(now));
   if (const auto due = utterance_order_.next_deadline(); due && *due <= now) enqueue_ready_utterances(now);
   release_ready();
+  maybe_watch_jobs(now);
 }
 
 // ---- dispatch --------------------------------------------------------------------------------------------------
@@ -302,8 +306,11 @@ asio::awaitable<void> session_actor::dispatch_one(const work& w, const audience&
   const std::string job_id = order.job_id;
   job.languages = order.requirements.languages;
   job.order = std::make_shared<const jobs::job_order>(order);
+  job.look_step_ms = ctx_.settings.lost_news_after_ms;
+  job.look_at_ms = job.created_ms + job.look_step_ms;
   jobs_[job_id] = job;
   order_for(who.target_lang, w.index).expect(w.index, job.created_ms);
+  rearm();  // the clock also wakes for the job's first look (watch_jobs)
 
   const jobs::dispatch_report report = co_await ctx_.jobs.dispatch(std::move(order));
   on_dispatch_report(job_id, report);

@@ -38,6 +38,7 @@ struct audience {
 struct session_settings {
   session::segmenter_config segmentation;
   std::int64_t result_gap_wait_ms = 5000;
+  std::int64_t lost_news_after_ms = 2000;  // see watch_jobs()
   std::size_t max_utterance_audio_bytes = 2 * 1024 * 1024;
   bool sticky_sessions = true;
   protocol::input_limits input{};  // bounds every inbound frame of the socket (session_link)
@@ -103,6 +104,11 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
     std::string trace_id;
     std::vector<std::string> languages;              // for refusal texts
     std::shared_ptr<const jobs::job_order> order;    // kept until the outcome, to place the job again
+    // watch_jobs(): when to look the job up in the state next, the interval after that, and what was seen.
+    std::int64_t look_at_ms = 0;  // steady clock
+    std::int64_t look_step_ms = 0;
+    int unknown_looks = 0;        // looks that found no record of the job
+    int placed_again = 0;         // times placed again because its news was lost
   };
   struct outbound {  // client messages of one utterance, released in order
     std::vector<std::string> texts;
@@ -122,6 +128,15 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   // What the client learns from a dispatch report (also for a job placed again after Redis lost its data).
   void on_dispatch_report(const std::string& job_id, const jobs::dispatch_report& report);
   boost::asio::awaitable<void> place_again();
+  // The safety net for job news lost between instances (the node's instance ended the job in the state and died
+  // before telling this one): jobs not heard the end of are looked up in the state, after lost_news_after_ms
+  // and then at doubling intervals. One that ended that long ago without its news arriving is placed again once
+  // (it was done: a new job, a new key) or reported with its recorded failure; the state has fenced it (ended), so
+  // no late result can follow, and a late delivery of its news is ignored (the session forgot the job).
+  void maybe_watch_jobs(std::int64_t now);
+  boost::asio::awaitable<void> watch_jobs();
+  boost::asio::awaitable<void> place_lost(const std::string& job_id, std::int64_t ended_ago_ms);
+  void report_lost_failure(const std::string& job_id, const std::string& reason);
 
   session::result_order<outbound>& order_for(const std::string& target_lang, std::uint64_t first_index);
   void resolve(const job_context& job, std::optional<outbound> out);
@@ -153,6 +168,7 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   std::string sticky_node_;
   bool running_ = false;
   bool dispatching_ = false;
+  bool watching_ = false;  // watch_jobs() is running
   bool closed_ = false;
 };
 

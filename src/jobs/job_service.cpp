@@ -68,7 +68,9 @@ job_service::job_service(asio::any_io_executor executor, state::scheduler_state&
 // temporary (a job_* struct turned into the variant at the call), which crashed the first build.
 asio::awaitable<void> job_service::tell_session(const std::string& session_id, routing::session_delivery delivery) {
   if (session_id.empty()) co_return;
+  const std::size_t what = delivery.index();
   const bool delivered = co_await router_.to_session(session_id, std::move(delivery));
+  spdlog::debug("session {} news {} delivered {}", session_id, what, delivered);
   if (!delivered) {
     spdlog::debug("session {} is gone; job news dropped", session_id);
   }
@@ -107,6 +109,8 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
     if (placed.error() == state::errc::outcome_unknown) abandon_in_background(request.job_id);
     co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}};
   }
+  spdlog::debug("job {} placed: {} {} attempt {} {}", request.job_id, static_cast<int>(placed->status), placed->node_id,
+                placed->attempt, placed->reason);
   switch (placed->status) {
     case state::dispatch_outcome::kind::assigned:
     {
@@ -142,6 +146,7 @@ asio::awaitable<void> job_service::send(const std::string& job_id, const std::st
   // co_await stays out of conditions (GCC 12 mis-compiles it inside `||`).
   bool sent = false;
   if (!built.frame.empty()) sent = co_await router_.to_node(node_id, std::move(built.frame));
+  spdlog::debug("job {} attempt {} sent to {}: {}", job_id, attempt, node_id, sent);
   if (!sent) {
     spdlog::info("job {} attempt {}: node {} unreachable, failing over", job_id, attempt, node_id);
     co_await fail_over(job_id, attempt, state::reassign_reason::send_failed, node_id, false);
@@ -189,6 +194,8 @@ asio::awaitable<void> job_service::on_result(const std::string& node_id, protoco
   std::string reason;
   if (result.error) reason = result.error->code;
   auto done = co_await state_.complete(result.job_id, node_id, result.attempt_id, how, reason);
+  spdlog::debug("job {} attempt {} result from {}: {}", result.job_id, result.attempt_id, node_id,
+                done ? static_cast<int>(done->status) : -1);
   std::string session_id = protocol::speaker_session_of(result.session_id);
   if (done) {
     using kind = state::complete_outcome::kind;

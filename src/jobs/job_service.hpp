@@ -75,6 +75,12 @@ class job_service {
   // Jobs the state handed to a node's free slots (heartbeat, completion, failover): send each.
   boost::asio::awaitable<void> send_handed(const std::string& node_id, const std::vector<state::placed_job>& jobs);
 
+  // What became of jobs a session placed and has not heard the end of (read only; see session_actor::watch_jobs).
+  boost::asio::awaitable<state::result<std::vector<state::job_standing>>> standings(
+      const std::vector<std::string>& job_ids) {
+    return state_.job_outcomes(job_ids);
+  }
+
   // One pass over passed deadlines and silent nodes; run_sweeper() repeats it until stop_sweeper().
   boost::asio::awaitable<void> sweep_once();
   boost::asio::awaitable<void> run_sweeper();

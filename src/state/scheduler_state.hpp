@@ -159,6 +159,14 @@ struct abandon_outcome {
   std::vector<placed_job> handed;  // waiting jobs given to that node's released slot: send them
 };
 
+// What became of a job, as the state knows it (job_outcomes): a session that has not heard of a job it placed.
+struct job_standing {
+  enum class kind { active, completed, completed_no_text, failed, unknown };
+  kind status = kind::unknown;  // unknown: no record (never placed, or Redis lost it)
+  std::string reason;           // failed: MAX_ATTEMPTS, a selection reason, NO_AVAILABLE_NODE, a node's code
+  std::int64_t ended_ago_ms = 0;  // ended: how long ago, on the Redis clock
+};
+
 struct epoch_check {
   std::string epoch;     // the current epoch: remember it
   bool changed = false;  // Redis lost its data since `known` was read (restart without persistence)
@@ -212,6 +220,8 @@ class scheduler_state {
   boost::asio::awaitable<result<epoch_check>> check_epoch(const std::string& known);
   // The jobs whose current attempt is on the node (a node registering on a fresh socket: fail them over).
   boost::asio::awaitable<result<std::vector<placed_job>>> node_jobs(const std::string& node_id);
+  // What became of each job (read only), in the order asked (job_outcomes.cpp).
+  boost::asio::awaitable<result<std::vector<job_standing>>> job_outcomes(const std::vector<std::string>& job_ids);
 
  private:
   std::string selection_json() const;

@@ -82,6 +82,9 @@ void outcome_count::take(const nlohmann::json& m) {
   const std::string type = m.value("type", "");
   if (!m.contains("utterance_index") || !m["utterance_index"].is_number_unsigned()) return;
   const auto index = m["utterance_index"].get<std::uint64_t>();
+  if (m.contains("job_id") && m["job_id"].is_string() && !m["job_id"].get<std::string>().empty()) {
+    job_of[index] = m["job_id"].get<std::string>();
+  }
   if (type == "translation_result") {
     ++per_utterance[index];
     last_kind[index] = "result";
@@ -116,6 +119,10 @@ std::string outcome_count::describe() const {
   std::ostringstream out;
   for (const auto& [index, count] : per_utterance) {
     out << index << ":" << count << "x" << last_kind.at(index) << " ";
+  }
+  // Jobs that were seen (dispatched, queued) but have no outcome: the ids to look for in the schedulers' logs.
+  for (const auto& [index, job] : job_of) {
+    if (per_utterance.count(index) == 0) out << "[" << index << " without outcome: " << job << "] ";
   }
   return out.str();
 }

@@ -44,6 +44,7 @@ class node_process {
 struct outcome_count {
   std::map<std::uint64_t, int> per_utterance;
   std::map<std::uint64_t, std::string> last_kind;  // "result" | "missing" | error code
+  std::map<std::uint64_t, std::string> job_of;     // the job id last seen for the index (any message naming one)
   void take(const nlohmann::json& message);
   // Reads until every index in [0, n) has at least one outcome or `timeout` passes; then `settle` more.
   void collect(ws_client& ws, std::uint64_t n, std::chrono::milliseconds timeout,
