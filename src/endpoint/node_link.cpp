@@ -32,6 +32,20 @@ bool node_link::send_text(std::string text) {
   return true;
 }
 
+bool node_link::send_job(std::string text, const routing::job_attempt& job) {
+  if (settling_) {
+    settling_frames_.emplace_back(std::move(text), job);
+    return true;
+  }
+  auto moved = moved_attempts_.find(job.job_id);
+  if (moved != moved_attempts_.end() && job.attempt <= moved->second) {
+    spdlog::debug("node {}: job {} attempt {} superseded by its move at the reconnect: not sent", node_id_,
+                  job.job_id, job.attempt);
+    return true;
+  }
+  return send_text(std::move(text));
+}
+
 void node_link::send_error(const std::string& code, const std::string& message) {
   send_text(protocol::to_json(protocol::node_outbound{protocol::error_message{code, message, std::nullopt}}));
 }
@@ -150,13 +164,7 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
   if (!still_admitted()) co_return;  // admitted before a reload that revoked its token
   const std::string id = admissible_id(message);
   if (id.empty()) co_return;
-  // A known node id on a fresh socket: the jobs it holds were sent to its previous connection (closed, or on an
-  // instance that died). Listed before this socket can receive any, moved once it is registered (below).
-  std::vector<state::placed_job> orphaned;
-  if (node_id_.empty()) {
-    auto held = co_await ctx_.state.node_jobs(id);
-    if (held) orphaned = std::move(*held);
-  }
+  const bool fresh_socket = node_id_.empty();
   node_profile profile(message, ctx_.default_max_jobs, ctx_.serial_max_jobs);
   if (!languages_within_bounds(profile)) co_return;
   profile.bind_credential(identity_.credential);
@@ -169,10 +177,25 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
   node_id_ = id;
   note_ignored(message.ignored_entries);
   profile_.emplace(std::move(profile));
+  // A known node id on a fresh socket: the jobs it holds were sent to its previous connection (closed, or on an
+  // instance that died), and they move (below). Listed only once the id is claimed: a job placed before the claim
+  // may have been routed to the old owner (lost if that instance died) and is in the list; one placed after it
+  // reaches this socket. A frame of a listed job that reaches this socket anyway (placed before the list, routed
+  // after the claim) is superseded by the move: held while settling, dropped by send_job().
+  settling_ = fresh_socket;
   std::weak_ptr<routing::node_sink> sink = weak_from_this();  // named: see jobs::job_service::send
   co_await ctx_.router.claim_node(node_id_, std::move(sink));
   // A reload while the register script ran did not see this socket among the registered ones.
   if (!still_admitted()) co_return;
+  std::vector<state::placed_job> orphaned;
+  if (fresh_socket) {
+    auto held = co_await ctx_.state.node_jobs(node_id_);
+    if (held) orphaned = std::move(*held);
+    for (const auto& job : orphaned) {
+      auto& moved = moved_attempts_[job.job_id];
+      moved = std::max(moved, job.attempt);
+    }
+  }
   // Acknowledged even when Redis is down: the node then heartbeats, and the heartbeat registers it once Redis is
   // back (see on_heartbeat). Until then it gets no job: nothing is dispatched without the state.
   const bool registered = outcome == registration::recorded;
@@ -182,6 +205,8 @@ asio::awaitable<void> node_link::on_register(protocol::node_register message) {
   send_text(protocol::to_json(protocol::node_outbound{
       protocol::node_register_ack{node_id_, "Node registered successfully", protocol::node_status::registering}}));
   if (conn_) conn_->introduced();
+  settling_ = false;
+  for (auto& [text, job] : std::exchange(settling_frames_, {})) send_job(std::move(text), job);
   if (!orphaned.empty()) {
     peer_log::info(conn_->remote_endpoint(), peer_log::peer_event::peer_activity,
                    "node {} reconnected holding {} job(s) of its previous connection: moving them", node_id_,

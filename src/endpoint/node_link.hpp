@@ -10,6 +10,7 @@
 // (NODE_ID_CONFLICT, checked here for this instance's sockets and atomically by the register script across
 // instances). A reconnect with the same credential takes the node over and the older socket is closed.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ class node_link : public net::connection_handler,
   std::string_view introduction() const override { return "node_register"; }
   void on_close(net::connection& conn) override;
   bool send_text(std::string text) override;
+  // Job frames that reach the socket while it settles (between claiming the node id and listing the jobs the node
+  // held through its previous connection) wait; an attempt the socket moved at the reconnect is dropped.
+  bool send_job(std::string text, const routing::job_attempt& job) override;
   void drain() override;
   boost::asio::awaitable<void> restore_state() override;
   std::string credential() const override { return identity_.credential; }
@@ -86,6 +90,11 @@ class node_link : public net::connection_handler,
   bool heartbeat_seen_ = false;  // last_runtime_ is the node's own report
   std::vector<std::string> last_ignored_;
   net::token_bucket registrations_;
+  // Reconnect (on_register): job frames held while settling, and job -> the attempt moved away from the old
+  // connection (a frame of that attempt or an older one is superseded).
+  bool settling_ = false;
+  std::vector<std::pair<std::string, routing::job_attempt>> settling_frames_;
+  std::map<std::string, std::uint32_t> moved_attempts_;
 };
 
 }  // namespace lingua::endpoint

@@ -145,7 +145,8 @@ asio::awaitable<void> job_service::send(const std::string& job_id, const std::st
   const std::string session_id = std::move(built.session_id);
   // co_await stays out of conditions (GCC 12 mis-compiles it inside `||`).
   bool sent = false;
-  if (!built.frame.empty()) sent = co_await router_.to_node(node_id, std::move(built.frame));
+  const routing::job_attempt carried{job_id, attempt};
+  if (!built.frame.empty()) sent = co_await router_.job_to_node(node_id, std::move(built.frame), carried);
   spdlog::debug("job {} attempt {} sent to {}: {}", job_id, attempt, node_id, sent);
   if (!sent) {
     spdlog::info("job {} attempt {}: node {} unreachable, failing over", job_id, attempt, node_id);

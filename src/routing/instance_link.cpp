@@ -100,10 +100,15 @@ asio::awaitable<bool> instance_link::to_session(const std::string& session_id, c
   co_return co_await post(owner, message.dump());
 }
 
-asio::awaitable<bool> instance_link::to_node(const std::string& node_id, const std::string& text) {
+asio::awaitable<bool> instance_link::to_node(const std::string& node_id, const std::string& text,
+                                             const job_attempt* job) {
   const std::string owner = co_await owner_of(true, node_id);
   if (owner.empty() || owner == config_.instance_id) co_return false;
   nlohmann::json message = {{"to", "node"}, {"id", node_id}, {"d", text}};
+  if (job != nullptr) {
+    message["job"] = job->job_id;
+    message["att"] = job->attempt;
+  }
   co_return co_await post(owner, message.dump());
 }
 
@@ -129,7 +134,12 @@ bool instance_link::deliver_locally(const std::string& message) {
   const std::string payload = m.value("d", "");
   if (to == "node") {
     auto sink = local_.local_node(id);
-    return sink && sink->send_text(payload);
+    if (!sink) return false;
+    if (m.contains("job") && m["job"].is_string()) {
+      const job_attempt job{m["job"].get<std::string>(), m.value("att", std::uint32_t{0})};
+      return sink->send_job(payload, job);
+    }
+    return sink->send_text(payload);
   }
   auto sink = local_.local_session(id);
   if (!sink) return false;

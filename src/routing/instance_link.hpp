@@ -58,7 +58,8 @@ class instance_link : public remote_delivery {
   const std::string& instance_id() const { return config_.instance_id; }
 
   boost::asio::awaitable<bool> to_session(const std::string& session_id, const session_delivery& delivery) override;
-  boost::asio::awaitable<bool> to_node(const std::string& node_id, const std::string& text) override;
+  boost::asio::awaitable<bool> to_node(const std::string& node_id, const std::string& text,
+                                       const job_attempt* job) override;
   boost::asio::awaitable<bool> own(bool is_node, const std::string& id, bool owned) override;
 
  private:

@@ -87,7 +87,14 @@ boost::asio::awaitable<bool> router::to_session(const std::string& session_id, s
 boost::asio::awaitable<bool> router::to_node(const std::string& node_id, std::string text) {
   if (auto sink = local_node(node_id)) co_return sink->send_text(std::move(text));
   if (remote_ == nullptr) co_return false;
-  co_return co_await remote_->to_node(node_id, text);
+  co_return co_await remote_->to_node(node_id, text, nullptr);
+}
+
+boost::asio::awaitable<bool> router::job_to_node(const std::string& node_id, std::string text,
+                                                 const job_attempt& job) {
+  if (auto sink = local_node(node_id)) co_return sink->send_job(std::move(text), job);
+  if (remote_ == nullptr) co_return false;
+  co_return co_await remote_->to_node(node_id, text, &job);
 }
 
 }  // namespace lingua::routing

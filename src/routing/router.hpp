@@ -22,6 +22,13 @@ struct session_languages {
   std::string lang_b;
 };
 
+// Which job attempt a job_assign frame carries, passed along with it wherever the node socket is: a socket that
+// moved its node's jobs at a reconnect drops older attempts that reach it afterwards (node_link::send_job).
+struct job_attempt {
+  std::string job_id;
+  std::uint32_t attempt = 0;
+};
+
 class session_sink {
  public:
   virtual ~session_sink() = default;
@@ -36,6 +43,11 @@ class node_sink {
   virtual ~node_sink() = default;
   // Queues a text frame for the node; false when the node's socket is gone or refuses more.
   virtual bool send_text(std::string text) = 0;
+  // A job_assign frame for `job`; true when it was queued or is known to be superseded (a newer attempt exists).
+  virtual bool send_job(std::string text, const job_attempt& job) {
+    (void)job;
+    return send_text(std::move(text));
+  }
   // This instance is shutting down: the node should take no new job here (its running ones may finish).
   virtual void drain() {}
   // Redis lost its data: register the node again (capabilities and last runtime) so it is selectable at once.
@@ -53,7 +65,9 @@ class remote_delivery {
  public:
   virtual ~remote_delivery() = default;
   virtual boost::asio::awaitable<bool> to_session(const std::string& session_id, const session_delivery& delivery) = 0;
-  virtual boost::asio::awaitable<bool> to_node(const std::string& node_id, const std::string& text) = 0;
+  // `job`: the attempt a job_assign frame carries (nullptr for other frames).
+  virtual boost::asio::awaitable<bool> to_node(const std::string& node_id, const std::string& text,
+                                               const job_attempt* job) = 0;
   // Records (or drops) that a socket is connected to this instance, so other instances can reach it. Dropping
   // answers whether this instance still was the owner (false: the peer already reconnected elsewhere).
   virtual boost::asio::awaitable<bool> own(bool is_node, const std::string& id, bool owned) = 0;
@@ -86,6 +100,8 @@ class router {
   // True when the delivery reached a local socket or the owner instance's inbox.
   boost::asio::awaitable<bool> to_session(const std::string& session_id, session_delivery delivery);
   boost::asio::awaitable<bool> to_node(const std::string& node_id, std::string text);
+  // A job_assign frame: the node socket learns which attempt it carries (see node_sink::send_job).
+  boost::asio::awaitable<bool> job_to_node(const std::string& node_id, std::string text, const job_attempt& job);
 
  private:
   std::unordered_map<std::string, std::weak_ptr<session_sink>> sessions_;
