@@ -1,5 +1,7 @@
 #include "app/http_routes.hpp"
 
+#include "app/metrics_route.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "web/static_assets.hpp"
@@ -34,19 +36,9 @@ void add_http_routes(net::server& front, http_context ctx) {
                            {"nodes", ctx.router.local_node_count()}};
     co_return net::http_response{.status = up ? 200U : 503U, .content_type = "application/json", .body = body.dump()};
   });
-  front.handle_get("/metrics", [ctx](const net::http_request&) -> asio::awaitable<net::http_response> {
-    const bool up = co_await redis_answers(ctx.redis);
-    std::string body;
-    body += "# HELP scheduler_redis_up Whether this instance reaches Redis.\n# TYPE scheduler_redis_up gauge\n";
-    body += "scheduler_redis_up " + std::string(up ? "1" : "0") + "\n";
-    body += "# HELP scheduler_sessions_connected Session sockets on this instance.\n";
-    body += "# TYPE scheduler_sessions_connected gauge\n";
-    body += "scheduler_sessions_connected " + std::to_string(ctx.router.local_session_count()) + "\n";
-    body += "# HELP scheduler_nodes_connected Node sockets on this instance.\n";
-    body += "# TYPE scheduler_nodes_connected gauge\n";
-    body += "scheduler_nodes_connected " + std::to_string(ctx.router.local_node_count()) + "\n";
-    co_return net::http_response{.content_type = "text/plain; version=0.0.4", .body = body};
-  });
+  if (ctx.metrics != nullptr) {
+    add_metrics_route(front, metrics_sources{ctx.redis, ctx.router, *ctx.metrics, ctx.key_prefix, ctx.instance_id});
+  }
 }
 
 }  // namespace lingua::app

@@ -3,6 +3,7 @@
 // (web/, embedded at build time: "/" is the client).
 #include <string>
 
+#include "metrics/scheduler_metrics.hpp"
 #include "net/server.hpp"
 #include "redis/client.hpp"
 #include "routing/router.hpp"
@@ -13,6 +14,8 @@ struct http_context {
   redis::client& redis;
   routing::router& router;
   std::string instance_id;
+  metrics::scheduler_metrics* metrics = nullptr;  // /metrics is served when set (app/metrics_route.hpp)
+  std::string key_prefix = "lingua";
 };
 
 void add_http_routes(net::server& front, http_context context);

@@ -25,6 +25,8 @@
 #include "endpoint/node_link.hpp"
 #include "endpoint/session_link.hpp"
 #include "jobs/job_service.hpp"
+#include "logging/job_log.hpp"
+#include "metrics/scheduler_metrics.hpp"
 #include "net/fd_limit.hpp"
 #include "net/server.hpp"
 #include "peer_log/peer_log.hpp"
@@ -210,6 +212,9 @@ scheduler_app::scheduler_app(config::scheduler_config config) : config_(std::mov
 
 int scheduler_app::run() {
   const std::string instance_id = config::effective_instance_id(config_.instance);
+  logging::configure(config_.log.format, instance_id);
+  // Owned here, handed by pointer to what counts; it outlives the event loop and everything on it.
+  metrics::scheduler_metrics meters(config_.metrics.per_node_labels);
   peer_log::configure(peer_log::throttle_settings{
       .lines_per_window = config_.log.peer_lines_per_window,
       .window = std::chrono::milliseconds(config_.log.peer_window_ms),
@@ -254,22 +259,26 @@ int scheduler_app::run() {
   redis_options.reconnect_min = std::chrono::milliseconds(config_.redis.reconnect_min_ms);
   redis_options.reconnect_max = std::chrono::milliseconds(config_.redis.reconnect_max_ms);
   redis_options.name = "lingua-" + instance_id;
+  redis_options.metrics = &meters;
   redis::client redis(io.get_executor(), redis_options);
   redis.start();
 
   state::scheduler_state state(redis, state_config_of(config_));
   routing::router router;
   jobs::job_service jobs(io.get_executor(), state, router, timing_of(config_));
+  jobs.measure(&meters);
 
   // Other instances on the same Redis reach this one's sockets through its inbox (read on a connection of its own,
   // since the read blocks).
   redis::client_options inbox_options = redis_options;
   inbox_options.connections = 1;
   inbox_options.name = "lingua-inbox-" + instance_id;
+  inbox_options.metrics = nullptr;  // its XREADGROUP blocks on purpose: not a round trip
   redis::client inbox_redis(io.get_executor(), inbox_options);
   inbox_redis.start();
   routing::instance_link link(io.get_executor(), state, inbox_redis, router, instance_config_of(config_, instance_id));
   router.set_remote(&link);
+  link.metrics = &meters;
   link.on_dead_node = [&jobs](std::string node_id) -> asio::awaitable<void> { co_await jobs.on_node_lost(node_id); };
   // Redis restarted empty: this instance's sockets are announced again, its nodes registered again (so they are
   // selectable at once), then its sessions place every job still waiting for an outcome again (docs/security.md).
@@ -285,14 +294,16 @@ int scheduler_app::run() {
     }
   };
 
-  net::server front(io.get_executor(), server_config_of(config_));
-  add_http_routes(front, http_context{redis, router, instance_id});
+  net::server_config front_config = server_config_of(config_);
+  front_config.metrics = &meters;
+  net::server front(io.get_executor(), front_config);
+  add_http_routes(front, http_context{redis, router, instance_id, &meters, config_.redis.key_prefix});
   api::add_api_routes(front, api::api_context{state, router, instance_id, &operators});
 
   const endpoint::node_link_context node_context{
       state, router, jobs, static_cast<std::uint32_t>(config_.nodes.default_max_concurrent_jobs),
       input_limits_of(config_), &gate,
-      static_cast<std::uint32_t>(config_.nodes.serial_max_concurrent_jobs)};
+      static_cast<std::uint32_t>(config_.nodes.serial_max_concurrent_jobs), &meters};
   front.handle_websocket(
       "/ws/node",
       [&](const std::shared_ptr<net::connection>& conn, const net::http_request& upgrade) {
@@ -306,7 +317,7 @@ int scheduler_app::run() {
     co_await rooms.on_session_end(session_id);
   };
   endpoint::session_actor::context session_context{io.get_executor(), router, jobs, session_settings_of(config_),
-                                                   rooms.audience_lookup()};
+                                                   rooms.audience_lookup(), &meters};
   front.handle_websocket(
       "/ws/session",
       [&](const std::shared_ptr<net::connection>& conn, const net::http_request& upgrade) {

@@ -281,6 +281,10 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(log, peer_lines_per_window,
                           "Log lines one source address can cause per kind and window"),
       LINGUA_CONFIG_FIELD(log, peer_window_ms, "Window of the per-address log budget, then one summary line, ms"),
+      LINGUA_CONFIG_FIELD(log, format, "Log line format: text, or json (one object a line: ts, level, msg, job fields)"),
+
+      LINGUA_CONFIG_FIELD(metrics, per_node_labels,
+                          "Also export per-node series in /metrics (one per connected node; small fleets only)"),
   };
 }
 

@@ -174,8 +174,16 @@ struct log_section {
   std::string level = "info";                      // trace, debug, info, warn, error, critical or off
   std::size_t peer_lines_per_window = 5;           // lines per (address, kind) a peer can cause per window
   std::int64_t peer_window_ms = 10000;             // window of that budget; then one "suppressed N" summary, ms
+  std::string format = "text";                     // "text" (human lines) or "json" (one JSON object a line)
 
   bool operator==(const log_section&) const = default;
+};
+
+// [metrics]: GET /metrics (docs/operations.md).
+struct metrics_section {
+  bool per_node_labels = false;  // also export per-node series (one per connected node: opt in on small fleets)
+
+  bool operator==(const metrics_section&) const = default;
 };
 
 struct scheduler_config {
@@ -191,6 +199,7 @@ struct scheduler_config {
   routing_section routing;
   input_section input;
   log_section log;
+  metrics_section metrics;
 
   bool operator==(const scheduler_config&) const = default;
 };

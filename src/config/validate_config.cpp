@@ -208,6 +208,9 @@ std::vector<std::string> validate(const scheduler_config& config) {
   if (std::find(levels.begin(), levels.end(), config.log.level) == levels.end()) {
     p.add("log.level", "must be one of trace, debug, info, warn, error, critical, off", quoted(config.log.level));
   }
+  if (config.log.format != "text" && config.log.format != "json") {
+    p.add("log.format", "must be text or json", quoted(config.log.format));
+  }
 
   return p.take();
 }

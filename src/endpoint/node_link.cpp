@@ -52,6 +52,7 @@ void node_link::send_error(const std::string& code, const std::string& message) 
 
 bool node_link::proves(const std::string& claimed, std::string_view what) {
   if (!node_id_.empty() && claimed == node_id_) return true;
+  if (ctx_.metrics != nullptr) ctx_.metrics->refused_frame("node", node_id_.empty() ? "not_registered" : "wrong_node");
   peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::protocol_error,
                  "node socket {} ({}) sent {} for node '{}': refused", conn_->id(),
                node_id_.empty() ? "unregistered" : node_id_, what, claimed);
@@ -62,6 +63,7 @@ bool node_link::proves(const std::string& claimed, std::string_view what) {
 asio::awaitable<void> node_link::on_text(net::connection&, std::string_view text) {
   auto parsed = protocol::parse_node_message(text, ctx_.input);
   if (!parsed) {
+    if (ctx_.metrics != nullptr) ctx_.metrics->refused_frame("node", "invalid_message");
     // Never silence: a node agent without an ack timeout would wait forever for a register it cannot know failed.
     peer_log::warn(conn_->remote_endpoint(), peer_log::peer_event::invalid_message,
                    "node socket {} {}: invalid message dropped: {}", conn_->id(), conn_->remote_endpoint(),
@@ -358,6 +360,19 @@ void node_link::on_close(net::connection&) {
         self->conn_.reset();
       },
       asio::detached);
+}
+
+std::optional<routing::node_gauges> node_link::gauges() const {
+  if (node_id_.empty() || !profile_) return std::nullopt;
+  routing::node_gauges g;
+  g.node_id = node_id_;
+  // Until its first heartbeat a node is "registering" (as the register script records it).
+  g.status = last_runtime_.status;
+  if (!heartbeat_seen_ || g.status.empty()) g.status = "registering";
+  if (draining_) g.status = "draining";
+  g.pool = profile_->capabilities().pool();
+  g.capacity = profile_->capabilities().max_concurrent_jobs;
+  return g;
 }
 
 }  // namespace lingua::endpoint

@@ -19,6 +19,7 @@
 #include "auth/gatekeeper.hpp"
 #include "endpoint/node_profile.hpp"
 #include "jobs/job_service.hpp"
+#include "metrics/scheduler_metrics.hpp"
 #include "net/connection.hpp"
 #include "net/token_bucket.hpp"
 #include "routing/router.hpp"
@@ -34,6 +35,7 @@ struct node_link_context {
   protocol::input_limits input{};  // bounds every inbound frame; max_node_languages also bounds the union
   const auth::gatekeeper* gate = nullptr;  // for ids reserved to per-node tokens; nullptr: none reserved
   std::uint32_t serial_max_jobs = 1;  // for a node that reports gpu_queue_length and declares no capacity
+  metrics::scheduler_metrics* metrics = nullptr;  // refused frames are counted here when set
 };
 
 class node_link : public net::connection_handler,
@@ -55,6 +57,7 @@ class node_link : public net::connection_handler,
   std::string credential() const override { return identity_.credential; }
   void replaced() override;
   void credentials_reloaded() override;
+  std::optional<routing::node_gauges> gauges() const override;
 
  private:
   boost::asio::awaitable<void> on_register(protocol::node_register message);

@@ -134,6 +134,7 @@ void session_actor::enqueue_ready_utterances(std::int64_t now) {
     w.duration_ms = session::estimate_audio_duration_ms(w.audio, session::parse_audio_format(ready.audio_format),
                                                         ready.sample_rate);
     w.message = std::move(ready);
+    w.cut_ms = now;
     enqueue(std::move(w));
   }
 }
@@ -209,9 +210,34 @@ void session_actor::on_clock() {
 
 // ---- dispatch --------------------------------------------------------------------------------------------------
 
+void session_actor::count_cuts(const std::vector<session::utterance_cut>& cuts) {
+  if (ctx_.metrics == nullptr) return;
+  for (const auto& cut : cuts) {
+    switch (cut.reason) {
+      case session::cut_reason::manual: ctx_.metrics->utterance_cut("send"); break;
+      case session::cut_reason::pause: ctx_.metrics->utterance_cut("pause"); break;
+      case session::cut_reason::max_duration: ctx_.metrics->utterance_cut("max_duration"); break;
+      case session::cut_reason::max_buffer: ctx_.metrics->utterance_cut("buffer"); break;
+      case session::cut_reason::session_close: ctx_.metrics->utterance_cut("close"); break;
+    }
+  }
+  for (; silent_cuts_seen_ < segmenter_.skipped_silent_cuts(); ++silent_cuts_seen_) {
+    ctx_.metrics->utterance_cut("silence_skipped");
+  }
+}
+
+void session_actor::backlog_left(job_context& job) {
+  if (job.queued_ms < 0) return;
+  if (ctx_.metrics != nullptr) ctx_.metrics->backlog_wait(static_cast<double>(steady_ms() - job.queued_ms) / 1000.0);
+  job.queued_ms = -1;
+}
+
 void session_actor::enqueue(std::vector<session::utterance_cut> cuts) {
+  count_cuts(cuts);
+  const std::int64_t now = steady_ms();
   for (auto& cut : cuts) {
     work w;
+    w.cut_ms = now;
     w.index = cut.utterance_index;
     w.duration_ms = cut.audio_duration_ms;
     w.audio = std::move(cut.audio);
@@ -302,6 +328,7 @@ asio::awaitable<void> session_actor::dispatch_one(const work& w, const audience&
   job.listeners = who.listeners;
   job.created_ms = steady_ms();
   job.created_wall_ms = wall_ms();
+  job.cut_ms = w.cut_ms;
   job.trace_id = order.assign.trace_id;
   const std::string job_id = order.job_id;
   job.languages = order.requirements.languages;
@@ -324,6 +351,7 @@ void session_actor::on_dispatch_report(const std::string& job_id, const jobs::di
     case jobs::dispatch_report::kind::sent:
       break;  // job_dispatched arrives through deliver()
     case jobs::dispatch_report::kind::queued:
+      if (it->second.queued_ms < 0) it->second.queued_ms = steady_ms();
       send_ui_event(job, job_id, protocol::ui_event_type::queued, std::nullopt);
       break;
     case jobs::dispatch_report::kind::duplicate:
@@ -391,7 +419,10 @@ session::result_order<session_actor::outbound>& session_actor::order_for(const s
 }
 
 void session_actor::resolve(const job_context& job, std::optional<outbound> out) {
-  order_for(job.target_lang, job.utterance_index).resolve(job.utterance_index, std::move(out), steady_ms());
+  auto& order = order_for(job.target_lang, job.utterance_index);
+  const std::uint64_t late_before = order.late_total();
+  order.resolve(job.utterance_index, std::move(out), steady_ms());
+  if (ctx_.metrics != nullptr && order.late_total() > late_before) ctx_.metrics->result_late();
   release_ready();
   rearm();
 }
@@ -399,7 +430,15 @@ void session_actor::resolve(const job_context& job, std::optional<outbound> out)
 void session_actor::release_ready() {
   const std::int64_t now = steady_ms();
   for (auto& [lang, order] : result_orders_) {
-    for (auto& out : order.take_ready(now)) {
+    const std::uint64_t skipped_before = order.skipped_total();
+    std::vector<outbound> ready = order.take_ready(now);
+    if (ctx_.metrics != nullptr && order.skipped_total() > skipped_before) {
+      ctx_.metrics->result_gap_wait(order.skipped_total() - skipped_before);
+    }
+    for (auto& out : ready) {
+      if (ctx_.metrics != nullptr && out.cut_ms >= 0) {
+        ctx_.metrics->utterance_latency(static_cast<double>(now - out.cut_ms) / 1000.0);
+      }
       if (out.listeners.empty()) {
         for (auto& text : out.texts) send(std::move(text));
         continue;
@@ -499,6 +538,7 @@ void session_actor::deliver(routing::session_delivery delivery) {
   };
   if (auto* d = std::get_if<routing::job_dispatched>(&delivery)) {
     if (auto* job = job_of(d->job_id)) {
+      backlog_left(*job);
       job->node_id = d->node_id;
       job->dispatched_wall_ms = wall_ms();
       send_ui_event(*job, d->job_id, protocol::ui_event_type::dispatched, std::nullopt);
@@ -506,7 +546,10 @@ void session_actor::deliver(routing::session_delivery delivery) {
   } else if (auto* a = std::get_if<routing::job_accepted>(&delivery)) {
     if (auto* job = job_of(a->job_id)) send_ui_event(*job, a->job_id, protocol::ui_event_type::node_accepted, std::nullopt);
   } else if (auto* q = std::get_if<routing::job_queued>(&delivery)) {
-    if (auto* job = job_of(q->job_id)) send_ui_event(*job, q->job_id, protocol::ui_event_type::queued, std::nullopt);
+    if (auto* job = job_of(q->job_id)) {
+      if (job->queued_ms < 0) job->queued_ms = steady_ms();
+      send_ui_event(*job, q->job_id, protocol::ui_event_type::queued, std::nullopt);
+    }
   } else if (auto* p = std::get_if<routing::job_partial>(&delivery)) {
     if (auto* job = job_of(p->job_id)) {
       send(protocol::to_json(protocol::asr_partial{profile_.session_id, job->utterance_index, "", p->text,
@@ -519,6 +562,7 @@ void session_actor::deliver(routing::session_delivery delivery) {
   } else if (auto* e = std::get_if<routing::job_failed>(&delivery)) {
     auto it = jobs_.find(e->job_id);
     if (it == jobs_.end()) return;
+    backlog_left(it->second);
     const job_context job = it->second;
     jobs_.erase(it);
     resolve(job, error_outbound(job, e->job_id, e->code, e->message, std::move(e->details)));
@@ -544,7 +588,9 @@ void session_actor::on_finished(const std::string& job_id, protocol::job_result&
   const std::int64_t now_wall = wall_ms();
   outbound out;
   out.listeners = job.listeners;
+  out.cut_ms = job.cut_ms;
   if (asr.empty() && translated.empty() && tts.empty()) {
+    if (ctx_.metrics != nullptr) ctx_.metrics->missing_result("silence_detected");
     out.texts.push_back(protocol::to_json(
         protocol::missing_result{profile_.session_id, job.utterance_index, "silence_detected", now_wall, job.trace_id}));
     resolve(job, std::move(out));

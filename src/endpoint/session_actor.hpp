@@ -20,6 +20,7 @@
 
 #include "endpoint/session_profile.hpp"
 #include "jobs/job_service.hpp"
+#include "metrics/scheduler_metrics.hpp"
 #include "net/connection.hpp"
 #include "routing/router.hpp"
 #include "session/result_order.hpp"
@@ -54,6 +55,8 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
     // Room mode: who hears this speaker (nullopt: not in a room). Set by the rooms module.
     std::function<boost::asio::awaitable<std::optional<std::vector<audience>>>(const std::string& session_id)>
         audiences;
+    // Cuts, backlog waits, end-to-end latency, result-order gaps and refused frames are counted here when set.
+    metrics::scheduler_metrics* metrics = nullptr;
   };
 
   session_actor(context ctx, std::shared_ptr<net::connection> conn, session_profile profile);
@@ -90,6 +93,7 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
     std::uint64_t index = 0;
     std::string audio;
     std::int64_t duration_ms = 0;
+    std::int64_t cut_ms = 0;  // steady clock: when the utterance was cut (or its `utterance` message released)
     std::optional<session::utterance_cut> cut;          // audio path
     std::optional<protocol::utterance> message;         // utterance path (audio moved out)
   };
@@ -100,6 +104,8 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
     std::int64_t created_ms = 0;      // steady clock
     std::int64_t created_wall_ms = 0; // system clock
     std::int64_t dispatched_wall_ms = 0;
+    std::int64_t cut_ms = 0;     // steady clock
+    std::int64_t queued_ms = -1; // steady clock: since when it waits in the backlog (-1: not waiting)
     std::string node_id;
     std::string trace_id;
     std::vector<std::string> languages;              // for refusal texts
@@ -113,9 +119,14 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   struct outbound {  // client messages of one utterance, released in order
     std::vector<std::string> texts;
     std::vector<std::string> listeners;
+    std::int64_t cut_ms = -1;  // a result: its utterance's cut time, for the end-to-end latency
   };
 
   void enqueue(std::vector<session::utterance_cut> cuts);
+  // Counts the cuts by reason, and the silent ones the segmenter dropped since the last look.
+  void count_cuts(const std::vector<session::utterance_cut>& cuts);
+  // The job left the backlog (sent, or ended): its wait is observed once.
+  void backlog_left(job_context& job);
   void enqueue(work w);
   void enqueue_ready_utterances(std::int64_t now);
   void on_clock();
@@ -166,6 +177,7 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   boost::asio::steady_timer work_signal_;
   std::optional<std::int64_t> first_chunk_client_ms_;
   std::string sticky_node_;
+  std::uint64_t silent_cuts_seen_ = 0;
   bool running_ = false;
   bool dispatching_ = false;
   bool watching_ = false;  // watch_jobs() is running

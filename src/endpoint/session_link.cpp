@@ -28,6 +28,7 @@ bool session_link::is_ours(const std::string& session_id) {
 asio::awaitable<void> session_link::on_text(net::connection&, std::string_view text) {
   auto parsed = protocol::parse_session_message(text, actor_context_.settings.input);
   if (!parsed) {
+    if (actor_context_.metrics != nullptr) actor_context_.metrics->refused_frame("session", "invalid_message");
     conn_->send(protocol::to_json(protocol::make_invalid_message_error(parsed.error())));
     co_return;
   }

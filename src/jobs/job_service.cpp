@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <algorithm>
+#include <chrono>
 #include <spdlog/spdlog.h>
 
 #include "peer_log/peer_log.hpp"
@@ -43,6 +44,31 @@ struct assign_frame {
   std::string session_id;
 };
 
+// A node chooses its error codes: only code-shaped ones (A-Z, 0-9, _; at most 40) become a label value.
+std::string_view bounded_code(std::string_view code) {
+  const bool shaped = !code.empty() && code.size() <= 40 &&
+                      std::all_of(code.begin(), code.end(), [](char c) {
+                        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+                      });
+  return shaped ? code : "OTHER";
+}
+
+std::string_view cause_name(state::reassign_reason why) {
+  switch (why) {
+    case state::reassign_reason::ack_timeout: return "ack_timeout";
+    case state::reassign_reason::run_timeout: return "run_timeout";
+    case state::reassign_reason::node_lost: return "node_lost";
+    case state::reassign_reason::send_failed: return "send_failed";
+    case state::reassign_reason::node_error: return "node_error";
+    case state::reassign_reason::reconnected: return "reconnected";
+  }
+  return "other";
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 assign_frame frame_for(const state::job_payload& payload, std::uint32_t attempt) {
   auto parsed = protocol::parse_node_outbound(payload.spec_json);
   if (!parsed) return {};
@@ -76,7 +102,21 @@ asio::awaitable<void> job_service::tell_session(const std::string& session_id, r
   }
 }
 
+void job_service::job_ended(const logging::job_fields& fields, std::string_view message) {
+  if (metrics_ != nullptr) metrics_->job_outcome(fields.outcome, fields.code);
+  logging::job_event(spdlog::level::info, fields, message);
+}
+
 asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string trace_id = order.assign.trace_id;
+  const std::string speaker = protocol::speaker_session_of(order.assign.session_id);
+  auto reserve = [this](std::string_view result) {
+    if (metrics_ != nullptr) metrics_->reserve_attempt(result);
+  };
+  auto not_placed = [&](std::string_view code, std::string_view message) {
+    job_ended(logging::job_fields{trace_id, speaker, order.job_id, "", 0, "failed", code}, message);
+  };
   order.requirements.ack_timeout_ms = timing_.ack_timeout_ms;
   order.requirements.run_timeout_ms = timing_.run_timeout_for(order.audio_duration_ms);
   order.assign.job_id = order.job_id;
@@ -94,6 +134,8 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   if (!clock_known) clock_known = co_await state_.sync_clock();
   if (!clock_known) {
     spdlog::warn("dispatch of {} not attempted: the Redis clock cannot be read", request.job_id);
+    reserve("error");
+    not_placed("SCHEDULER_DEPENDENCY_DOWN", "job not placed: Redis unreachable");
     co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}};
   }
   auto placed = co_await state_.dispatch(request);
@@ -107,6 +149,8 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
     spdlog::warn("dispatch of {} failed: {}", request.job_id, placed.error().message());
     // The session is told "not done"; if the script did run in time, abandon() makes that true.
     if (placed.error() == state::errc::outcome_unknown) abandon_in_background(request.job_id);
+    reserve("error");
+    not_placed("SCHEDULER_DEPENDENCY_DOWN", "job not placed: Redis unreachable");
     co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}};
   }
   spdlog::debug("job {} placed: {} {} attempt {} {}", request.job_id, static_cast<int>(placed->status), placed->node_id,
@@ -114,15 +158,23 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   switch (placed->status) {
     case state::dispatch_outcome::kind::assigned:
     {
+      reserve("success");
       const state::job_payload payload{std::move(request.spec_json), std::move(request.audio)};
       co_await send(placed->job_id, placed->node_id, placed->attempt, &payload);
+      if (metrics_ != nullptr) metrics_->dispatched(seconds_since(started));
     }
       co_return dispatch_report{dispatch_report::kind::sent, placed->node_id, placed->attempt, {}, {}};
     case state::dispatch_outcome::kind::queued:
+      reserve("queued");
+      logging::job_event(spdlog::level::debug, logging::job_fields{trace_id, speaker, order.job_id, "", 0, {}, {}},
+                         "job queued: every capable node is busy");
       co_return dispatch_report{dispatch_report::kind::queued, {}, 0, {}, {}};
     case state::dispatch_outcome::kind::existing:
+      reserve("duplicate");
       co_return dispatch_report{dispatch_report::kind::duplicate, placed->node_id, placed->attempt, {}, placed->job_id};
     case state::dispatch_outcome::kind::rejected:
+      reserve("fail");
+      not_placed("NO_AVAILABLE_NODE", "job refused: no capable node (" + placed->reason + ")");
       co_return dispatch_report{dispatch_report::kind::refused, {}, 0, placed->reason, {}};
   }
   co_return dispatch_report{};
@@ -216,6 +268,17 @@ asio::awaitable<void> job_service::on_result(const std::string& node_id, protoco
   std::vector<state::placed_job> handed;
   if (done) handed = done->handed;
   const std::string job_id = result.job_id;
+  {
+    // No class-type operands in ?: here (GCC 12 coroutine bug, docs/architecture.md).
+    const bool empty = is_empty_ack(result) || (result.text_asr.value_or("").empty() &&
+                                                result.text_translated.value_or("").empty() &&
+                                                result.tts_audio.value_or("").empty());
+    std::string code;
+    if (!result.success) code = result.error ? bounded_code(result.error->code) : "PROCESSING_ERROR";
+    const char* outcome = !result.success ? "failed" : empty ? "empty" : "completed";
+    job_ended(logging::job_fields{result.trace_id, session_id, job_id, node_id, result.attempt_id, outcome, code},
+          "job ended");
+  }
   if (!result.success) {
     // Moved, not copied: the node's error details are relayed as they came.
     protocol::job_error error = result.error ? std::move(*result.error)
@@ -255,6 +318,7 @@ asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uin
   if (!moved) co_return;  // Redis down: the claim lease runs out and another sweep retries
   using kind = state::reassign_outcome::kind;
   if (moved->status == kind::stale || moved->status == kind::unknown) co_return;
+  if (metrics_ != nullptr) metrics_->failover(cause_name(why));
   if (cancel_old) {
     protocol::job_cancel cancel{job_id, std::nullopt, std::string("job_timeout")};
     std::string frame = protocol::to_json(protocol::node_outbound{cancel});
@@ -262,10 +326,15 @@ asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uin
   }
   switch (moved->status) {
     case kind::assigned:
-      spdlog::info("job {} moved from {} to {} (attempt {})", job_id, old_node, moved->node_id, moved->attempt);
+      logging::job_event(spdlog::level::info,
+                         logging::job_fields{{}, moved->session_id, job_id, moved->node_id, moved->attempt, {}, {}},
+                         "job moved from " + old_node + " (" + std::string(cause_name(why)) + ")");
       co_await send(job_id, moved->node_id, moved->attempt, nullptr);
       break;
     case kind::queued: {
+      logging::job_event(spdlog::level::info,
+                         logging::job_fields{{}, moved->session_id, job_id, "", attempt, {}, {}},
+                         "job from " + old_node + " (" + std::string(cause_name(why)) + ") waits for a free node");
       routing::session_delivery news = routing::job_queued{job_id};
       co_await tell_session(moved->session_id, std::move(news));
       break;
@@ -276,6 +345,9 @@ asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uin
         failed.code = "JOB_TIMEOUT";
         failed.message = "the job did not finish after every attempt";
       }
+      job_ended(logging::job_fields{{}, moved->session_id, job_id, old_node, attempt,
+                                failed.code == "JOB_TIMEOUT" ? "timed_out" : "failed", failed.code},
+            "job ended after " + std::string(cause_name(why)) + " (" + moved->reason + ")");
       routing::session_delivery news = std::move(failed);
       co_await tell_session(moved->session_id, std::move(news));
       break;
@@ -334,6 +406,8 @@ asio::awaitable<void> job_service::sweep_once() {
     for (const auto& job : *expired) {
       switch (job.what) {
         case state::expired_job::kind::backlog_timeout: {
+          job_ended(logging::job_fields{{}, job.session_id, job.job_id, "", job.attempt, "timed_out", "BACKLOG_TIMEOUT"},
+                "job ended: every capable node stayed busy past the backlog wait");
           routing::session_delivery news =
               routing::job_failed{job.job_id, "NO_AVAILABLE_NODE", "every capable node stayed busy", std::nullopt};
           co_await tell_session(job.session_id, std::move(news));

@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "metrics/scheduler_metrics.hpp"
 #include "protocol/node_messages.hpp"
+#include "logging/job_log.hpp"
 #include "routing/router.hpp"
 #include "state/scheduler_state.hpp"
 
@@ -57,6 +59,9 @@ class job_service {
               job_timing timing);
 
   const job_timing& timing() const { return timing_; }
+  // Dispatch latency, reservation results, job outcomes and failovers are counted here when set (the registry
+  // outlives the service).
+  void measure(metrics::scheduler_metrics* metrics) { metrics_ = metrics; }
   const boost::asio::any_io_executor& executor() const { return executor_; }
 
   // Places the job and, when a node was chosen, sends it. A send that fails is failed over at once.
@@ -105,11 +110,14 @@ class job_service {
   void abandon_in_background(const std::string& job_id);
   boost::asio::awaitable<void> abandon(std::string job_id);
   boost::asio::awaitable<void> tell_session(const std::string& session_id, routing::session_delivery delivery);
+  // The job ended here (outcome completed, empty, failed or timed_out): one info line with its fields, one count.
+  void job_ended(const logging::job_fields& fields, std::string_view message);
 
   boost::asio::any_io_executor executor_;
   state::scheduler_state& state_;
   routing::router& router_;
   job_timing timing_;
+  metrics::scheduler_metrics* metrics_ = nullptr;
   bool sweeping_ = true;
   std::string epoch_;  // the Redis epoch this instance knows ("" until first read)
 };

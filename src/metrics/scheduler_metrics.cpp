@@ -99,8 +99,7 @@ scheduler_metrics::scheduler_metrics(bool per_node_labels)
                                            {"node"}, 100000)),
       backlog_jobs_(registry_.add_gauge("scheduler_backlog_jobs", "Jobs waiting for a free slot (fleet-wide).")),
       rooms_(registry_.add_gauge("scheduler_rooms", "Open meeting rooms (fleet-wide).")),
-      room_members_(registry_.add_gauge("scheduler_room_members",
-                                        "Sessions of this instance that are members of a room.")),
+      room_members_(registry_.add_gauge("scheduler_room_members", "Sessions that are members of a room (fleet-wide).")),
       fleet_nodes_(registry_.add_gauge("scheduler_fleet_nodes", "Nodes registered in Redis (fleet-wide).")),
       fleet_instances_(registry_.add_gauge("scheduler_fleet_instances",
                                            "Scheduler instances with a presence entry (fleet-wide, live or not yet "

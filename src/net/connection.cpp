@@ -24,6 +24,11 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t discard_chunk = 64 * 1024;
+
+// One event on the endpoint's counter, when the server was given metrics.
+void count(metrics::counter* c) {
+  if (c != nullptr) c->inc();
+}
 // A read buffer that grew past this for one large message is given back afterwards.
 constexpr std::size_t kept_buffer_capacity = 256 * 1024;
 constexpr std::size_t max_reason_bytes = 123;  // RFC 6455 §5.5: control payload ≤ 125 bytes, 2 for the code
@@ -167,9 +172,11 @@ asio::awaitable<void> websocket_connection<Stream>::read_loop() {
     if (!took) continue;  // closing: what is left is read and skipped until the close completes
     if (ws_.got_binary()) continue;
     if (oversized) {
+      count(limits_.meters ? limits_.meters->refused_oversized : nullptr);
       handler_->on_rejected(*this, rejection::oversized_frame);
       continue;
     }
+    count(limits_.meters ? limits_.meters->frames_in : nullptr);
     const auto data = buffer.cdata();
     co_await handler_->on_text(*this, std::string_view(static_cast<const char*>(data.data()), data.size()));
   }
@@ -192,6 +199,7 @@ asio::awaitable<bool> websocket_connection<Stream>::take_token() {
       peer_log::warn(remote_endpoint(), peer_log::peer_event::rate_limited,
                      "ws {} {}: over the message rate limit for {} without a break, closing", id(),
                      remote_endpoint(), how_long);
+      count(limits_.meters ? limits_.meters->closed_rate_limit : nullptr);
       close(close_code::policy_violation, "message rate limit exceeded for " + how_long);
       co_return false;
     }
@@ -219,6 +227,7 @@ void websocket_connection<Stream>::arm_first_message_deadline() {
     const std::string expected(me->handler_->introduction());
     peer_log::info(me->remote_endpoint(), peer_log::peer_event::deadline, "ws {} {}: no {} within {}, closing",
                    me->id(), me->remote_endpoint(), expected, how_long);
+    count(me->limits_.meters ? me->limits_.meters->closed_first_message_timeout : nullptr);
     me->close(close_code::policy_violation, "no " + expected + " within " + how_long);
   });
 }
@@ -248,6 +257,7 @@ asio::awaitable<void> websocket_connection<Stream>::write_loop() {
       log_end("write", ec);
       co_return;
     }
+    count(limits_.meters ? limits_.meters->frames_out : nullptr);
   }
   co_await send_close_frame();
 }
@@ -270,6 +280,7 @@ void websocket_connection<Stream>::send(std::string text) {
                    queue_.size(), queued_bytes_);
     queue_.clear();
     queued_bytes_ = 0;
+    count(limits_.meters ? limits_.meters->closed_slow_consumer : nullptr);
     close(close_code::policy_violation, "slow consumer");
     return;
   }
@@ -359,6 +370,7 @@ void websocket_connection<Stream>::finish() {
 template <class Stream>
 void websocket_connection<Stream>::log_end(std::string_view what, const error_code& ec) const {
   if (ec == beast::error::timeout && phase_ == phase::open) {
+    count(limits_.meters ? limits_.meters->closed_idle : nullptr);
     peer_log::info(remote_endpoint(), peer_log::peer_event::deadline,
                    "ws {} {}: silent for {} ms and no answer to a ping, closed", id(), remote_endpoint(),
                    limits_.idle_timeout.count());

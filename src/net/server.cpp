@@ -435,8 +435,13 @@ void server::impl::open_websocket(Stream& stream, detail::upgrade_request reques
       self->caps.release_socket(address);
     }
   };
-  auto conn = std::make_shared<detail::websocket_connection<Stream>>(id, summary.remote_endpoint, std::move(stream),
-                                                                     limits, std::move(on_finished));
+  detail::connection_limits own_limits = limits;
+  if (config.metrics != nullptr) {
+    const std::string_view path = summary.path;
+    own_limits.meters = &config.metrics->socket(path.starts_with("/ws/") ? path.substr(4) : path);
+  }
+  auto conn = std::make_shared<detail::websocket_connection<Stream>>(id, summary.remote_endpoint,
+                                                                     std::move(stream), own_limits, std::move(on_finished));
   connections.emplace(id, conn);
   conn->start(std::move(request), std::move(summary), endpoint);
 }

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "net/connection.hpp"
+#include "metrics/scheduler_metrics.hpp"
 #include "net/http_types.hpp"
 
 namespace lingua::net {
@@ -58,6 +59,10 @@ struct server_config {
   std::size_t max_connections = 10'000;         // websockets in all; an upgrade over it gets 503
   std::size_t max_connections_per_address = 64;  // sockets from one address, upgraded or not; 0 = no cap
   std::size_t fd_limit = 0;
+
+  // Frames, refused frames and closes are counted per endpoint ("/ws/session" → session, "/ws/node" → node) when
+  // set; the registry must outlive the server.
+  metrics::scheduler_metrics* metrics = nullptr;
 };
 
 class server {

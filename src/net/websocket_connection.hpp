@@ -22,6 +22,7 @@
 #include "net/connection.hpp"
 #include "net/http_types.hpp"
 #include "net/token_bucket.hpp"
+#include "metrics/scheduler_metrics.hpp"
 
 namespace lingua::net::detail {
 
@@ -37,6 +38,7 @@ struct connection_limits {
   std::chrono::milliseconds idle_timeout{};  // 0 = none
   std::chrono::milliseconds first_message_timeout{};  // 0 = none
   std::chrono::milliseconds rate_limit_close_after{};  // 0 = never
+  const metrics::socket_meters* meters = nullptr;     // the endpoint's counters; nullptr: not measured
 };
 
 using upgrade_request = boost::beast::http::request<boost::beast::http::string_body>;

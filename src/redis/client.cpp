@@ -48,14 +48,35 @@ struct client::impl {
     for (auto* t : connect_waiters) t->cancel();
   }
 
+  // Counts one finished command: its round trip when Redis answered, its failure kind otherwise.
+  void measure(const result& r, std::chrono::steady_clock::time_point sent_at) const {
+    if (options.metrics == nullptr) return;
+    if (r.ec) {
+      if (r.ec == errc::stopped) return;
+      options.metrics->redis_error(r.ec == errc::timeout    ? "timeout"
+                                   : r.ec == errc::protocol ? "protocol"
+                                                            : "unreachable");
+      return;
+    }
+    options.metrics->redis_round_trip(std::chrono::duration<double>(std::chrono::steady_clock::now() - sent_at).count());
+    if (r.value.is_error()) options.metrics->redis_error("error_reply");
+  }
+
   static asio::awaitable<result> run_command(std::shared_ptr<impl> self, command_args args,
                                              std::chrono::milliseconds timeout) {
     if (self->stopped) co_return result{make_error_code(errc::stopped), {}};
     detail::connection* conn = self->pick();
-    if (conn == nullptr) co_return result{make_error_code(errc::unreachable), {}};
-    detail::waiter w(self->executor, std::chrono::steady_clock::now() + timeout);
+    if (conn == nullptr) {
+      result down{make_error_code(errc::unreachable), {}};
+      self->measure(down, {});
+      co_return down;
+    }
+    const auto sent_at = std::chrono::steady_clock::now();
+    detail::waiter w(self->executor, sent_at + timeout);
     conn->send(args, w);
-    co_return co_await w.wait();
+    result r = co_await w.wait();
+    self->measure(r, sent_at);
+    co_return r;
   }
 
   static asio::awaitable<std::vector<result>> run_pipeline(std::shared_ptr<impl> self,
@@ -72,15 +93,20 @@ struct client::impl {
     }
     if (failure) {
       for (std::size_t i = 0; i < commands.size(); ++i) results.push_back(result{failure, {}});
+      self->measure(results.front(), {});
       co_return results;
     }
-    const auto deadline = std::chrono::steady_clock::now() + self->options.command_timeout;
+    const auto sent_at = std::chrono::steady_clock::now();
+    const auto deadline = sent_at + self->options.command_timeout;
     std::deque<detail::waiter> waiters;  // a deque never moves its elements, and the connection points at them
     for (const auto& args : commands) {
       waiters.emplace_back(self->executor, deadline);
       conn->send(args, waiters.back());
     }
-    for (auto& w : waiters) results.push_back(co_await w.wait());
+    for (auto& w : waiters) {
+      results.push_back(co_await w.wait());
+      self->measure(results.back(), sent_at);
+    }
     co_return results;
   }
 

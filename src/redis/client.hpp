@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "metrics/scheduler_metrics.hpp"
 #include "redis/errors.hpp"
 #include "redis/reply.hpp"
 
@@ -32,6 +33,9 @@ struct client_options {
   std::chrono::milliseconds reconnect_min{50};
   std::chrono::milliseconds reconnect_max{2000};
   std::string name = "lingua";  // CLIENT SETNAME, visible in CLIENT LIST
+  // Round trips and failures are counted here when set (scheduler_redis_*); a client whose commands block on
+  // purpose (the inbox reader's XREADGROUP) leaves it unset so its waits do not read as latency.
+  metrics::scheduler_metrics* metrics = nullptr;
 };
 
 // The outcome of one command: a transport error, or Redis's reply (which may be an error reply).

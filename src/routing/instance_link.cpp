@@ -164,6 +164,7 @@ asio::awaitable<void> instance_link::handle_entries(const redis::reply& entries)
       done.push_back(redis::arguments("XDEL", inbox_, id));
     }
   }
+  if (metrics != nullptr) metrics->inbox_delivered(done.size() / 2);
   if (!done.empty()) co_await state_.redis().pipeline(std::move(done));
 }
 
@@ -231,6 +232,7 @@ asio::awaitable<void> instance_link::move_dead_letters() {
     moves.push_back(redis::arguments("XACK", inbox_, group, id));
     moves.push_back(redis::arguments("XDEL", inbox_, id));
     co_await state_.redis().pipeline(std::move(moves));
+    if (metrics != nullptr) metrics->dead_letter_moved(1);
     spdlog::warn("inbox entry {} undeliverable after {} tries: moved to the dead-letter stream", id, deliveries);
   }
 }

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "redis/client.hpp"
+#include "metrics/scheduler_metrics.hpp"
 #include "routing/router.hpp"
 #include "state/scheduler_state.hpp"
 
@@ -46,6 +47,8 @@ class instance_link : public remote_delivery {
   // What to do with what a dead instance left behind (set before start()).
   std::function<boost::asio::awaitable<void>(std::string node_id)> on_dead_node;
   std::function<boost::asio::awaitable<void>(std::string session_id)> on_dead_session;
+  // Inbox deliveries and dead-letter moves are counted here when set.
+  metrics::scheduler_metrics* metrics = nullptr;
 
   // Announces the instance and starts the presence, inbox and reclaim loops.
   boost::asio::awaitable<void> start();

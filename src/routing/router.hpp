@@ -4,7 +4,9 @@
 // one is attached. Everything runs on the instance's single event loop, so the registries need no locks.
 #include <boost/asio/awaitable.hpp>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -38,6 +40,14 @@ class session_sink {
   virtual void state_lost() {}
 };
 
+// What GET /metrics counts of one node socket (per instance, no Redis read).
+struct node_gauges {
+  std::string node_id;
+  std::string status;  // registering, ready, degraded, draining, ...
+  std::string pool;    // its language set, e.g. "en-zh"
+  std::uint32_t capacity = 0;
+};
+
 class node_sink {
  public:
   virtual ~node_sink() = default;
@@ -59,6 +69,8 @@ class node_sink {
   // The token files were re-read (SIGHUP): a socket whose credential is no longer accepted closes (and its jobs
   // fail over like on any disconnect).
   virtual void credentials_reloaded() {}
+  // nullopt until the node has registered.
+  virtual std::optional<node_gauges> gauges() const { return std::nullopt; }
 };
 
 class remote_delivery {
