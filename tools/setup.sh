@@ -13,6 +13,7 @@ packages=(
   libcli11-dev            # command-line flags and --help
   libssl-dev openssl      # SHA-256 token fingerprints and native TLS (wss://, https://); the CLI makes test certificates
   libgtest-dev libgmock-dev
+  libyaml-dev             # tests: the Prometheus alert rules (ops/prometheus/alerts.yml) parsed by a real YAML parser
   libbenchmark-dev
   redis-server            # the state store (embedded by default, and in tests)
   libopus-dev             # lingua-node: Opus "Plan A" audio; tests: real Opus packets for the silence tests

@@ -31,16 +31,19 @@ std::string format_value(double v) {
   return std::string(buffer, end);
 }
 
-std::string escape_label_value(std::string_view v) {
+namespace {
+
+// Backslash and newline always; the double quote too inside a label value.
+std::string escape(std::string_view v, bool quote) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
     if (c == '\\') {
       out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
     } else if (c == '\n') {
       out += "\\n";
+    } else if (c == '"' && quote) {
+      out += "\\\"";
     } else {
       out += c;
     }
@@ -48,20 +51,10 @@ std::string escape_label_value(std::string_view v) {
   return out;
 }
 
-std::string escape_help(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+}  // namespace
+
+std::string escape_label_value(std::string_view v) { return escape(v, true); }
+std::string escape_help(std::string_view v) { return escape(v, false); }
 
 histogram::histogram(const std::vector<double>* bounds) : bounds_(bounds), buckets_(bounds->size() + 1, 0) {}
 
@@ -80,14 +73,15 @@ family_base::family_base(std::string name, std::string help, std::vector<std::st
       label_names_(std::move(label_names)),
       max_series_(std::max<std::size_t>(1, max_series)) {}
 
-label_values family_base::admit(label_values values, std::size_t series) const {
+label_values family_base::admit(label_values values, std::size_t admitted) const {
   if (values.size() != label_names_.size()) {
     throw std::invalid_argument(name_ + ": " + std::to_string(label_names_.size()) + " label values expected");
   }
-  // The last slot is kept for the overflow series itself.
-  if (series + 1 < max_series_ || label_names_.empty()) return values;
-  return label_values(label_names_.size(), overflow_value);
+  if (admitted < max_series_ || label_names_.empty()) return values;
+  return overflow_key();
 }
+
+label_values family_base::overflow_key() const { return label_values(label_names_.size(), overflow_value); }
 
 void family_base::render_header(std::string& out) const {
   static constexpr const char* type_names[] = {"counter", "gauge", "histogram"};
@@ -112,7 +106,8 @@ void family_base::render_labels(std::string& out, const label_values& values, st
 template <class Metric>
 Metric& family<Metric>::with(label_values values) {
   if (auto it = series_.find(values); it != series_.end()) return it->second;
-  label_values key = admit(std::move(values), series_.size());
+  const bool overflowed = !label_names().empty() && series_.contains(overflow_key());
+  label_values key = admit(std::move(values), series_.size() - (overflowed ? 1 : 0));
   if (auto it = series_.find(key); it != series_.end()) return it->second;
   if constexpr (std::is_same_v<Metric, histogram>) {
     return series_.emplace(std::move(key), histogram(&bounds_)).first->second;

@@ -6,7 +6,7 @@
 // reference to is one addition; looking a series up by label values is one map lookup (keep hot-path series).
 //
 // Cardinality: every family has a bound on its series (max_series). A new combination of label values beyond it
-// is counted in one overflow series whose every label value is "other", so a misbehaving peer can never grow the
+// is counted in one extra overflow series whose every label value is "other", so a misbehaving peer can never grow the
 // exposition without bound. Label values come from the caller; callers pass domain values (reasons, codes), never
 // job or session ids.
 //
@@ -80,8 +80,10 @@ class family_base {
   virtual void clear() = 0;
 
  protected:
-  // The label values to store a new series under: `values` itself while under the bound, else the overflow key.
-  label_values admit(label_values values, std::size_t series) const;
+  // The label values to store a new series under: `values` itself while fewer than max_series series are
+  // admitted, else the overflow key (every label "other").
+  label_values admit(label_values values, std::size_t admitted) const;
+  label_values overflow_key() const;
   void render_header(std::string& out) const;
   // `{a="x",b="y"}` (or "" without labels), with `extra` (e.g. le="0.5") appended inside the braces.
   void render_labels(std::string& out, const label_values& values, std::string_view extra = {}) const;

@@ -88,7 +88,7 @@ scheduler_metrics::scheduler_metrics(bool per_node_labels)
                                            "Registered nodes connected to this instance, by status.", {"status"}, 8)),
       nodes_by_pool_(registry_.add_gauge("scheduler_pool_nodes",
                                          "Registered nodes connected to this instance, by pool (language set; at most "
-                                         "63 pools, the rest under \"other\").",
+                                         "64 pools, the rest under \"other\").",
                                          {"pool"}, 64)),
       slots_(registry_.add_gauge("scheduler_slots",
                                  "Job slots of the nodes connected to this instance: used (reserved or running) and "

@@ -136,6 +136,11 @@ std::set<std::string> promql_metric_names(std::string_view expr) {
     }
     if (keywords.contains(word)) continue;
     if (next < text.size() && text[next] == '(') continue;  // a function (or an aggregation) call
+    // An aggregation with its grouping first: `sum by (le) (…)`, `sum without (k) (…)`.
+    std::size_t after = next;
+    while (after < text.size() && ident_tail(text[after])) ++after;
+    const std::string following = text.substr(next, after - next);
+    if (following == "by" || following == "without") continue;
     names.insert(word);
   }
   return names;

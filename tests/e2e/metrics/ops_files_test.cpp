@@ -3,7 +3,6 @@
 // metric they use is looked up in a real /metrics answer.
 #include <yaml.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -17,8 +16,7 @@ namespace lingua::test {
 namespace {
 
 std::string source_file(const std::string& relative) {
-  const char* root = std::getenv("LINGUA_SOURCE_DIR");
-  std::ifstream in(std::string(root != nullptr ? root : ".") + "/" + relative);
+  std::ifstream in(std::string(LINGUA_SOURCE_ROOT) + "/" + relative);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();

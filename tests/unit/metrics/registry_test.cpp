@@ -66,11 +66,13 @@ TEST(metrics_registry, folds_label_values_past_the_series_bound_into_one_other_s
   c.with({"C"}).inc();
   c.with({"D"}).inc();
   c.with({"A"}).inc();  // an admitted series keeps counting
-  EXPECT_EQ(c.series_count(), 3U);
+  c.with({"E"}).inc();
+  EXPECT_EQ(c.series_count(), 4U) << "three admitted, one overflow";
   const std::string text = r.render();
   EXPECT_NE(text.find("codes_total{code=\"A\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("codes_total{code=\"C\"} 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("codes_total{code=\"other\"} 2\n"), std::string::npos) << text;
-  EXPECT_EQ(text.find("code=\"C\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("code=\"D\""), std::string::npos) << text;
 }
 
 TEST(metrics_registry, writes_special_values_and_shortest_decimals) {
