@@ -115,6 +115,14 @@ TEST(config_validation, rejects_an_unknown_log_level) {
   EXPECT_THAT(validate(c), ElementsAre(HasSubstr("log.level must be one of")));
 }
 
+TEST(config_validation, accepts_text_and_json_log_formats_and_rejects_others) {
+  scheduler_config c;
+  c.log.format = "json";
+  EXPECT_THAT(validate(c), IsEmpty());
+  c.log.format = "xml";
+  EXPECT_THAT(validate(c), ElementsAre(HasSubstr("log.format must be text or json")));
+}
+
 TEST(config_validation, rejects_a_write_queue_smaller_than_one_frame) {
   scheduler_config c;
   c.server.max_write_queue_bytes = c.server.max_frame_bytes - 1;
