@@ -303,6 +303,7 @@ asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& me
     spdlog::warn("heartbeat of node {} not recorded: {}", node_id_, hb.error().message());
     co_return;
   }
+  if (!hb->status.empty()) recorded_status_ = hb->status;  // an operator's drain shows here (lua/heartbeat.lua)
   co_await ctx_.jobs.send_handed(node_id_, hb->handed);
 }
 
@@ -367,7 +368,7 @@ std::optional<routing::node_gauges> node_link::gauges() const {
   routing::node_gauges g;
   g.node_id = node_id_;
   // Until its first heartbeat a node is "registering" (as the register script records it).
-  g.status = last_runtime_.status;
+  g.status = recorded_status_.empty() ? last_runtime_.status : recorded_status_;
   if (!heartbeat_seen_ || g.status.empty()) g.status = "registering";
   if (draining_) g.status = "draining";
   g.pool = profile_->capabilities().pool();

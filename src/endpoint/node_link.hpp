@@ -91,6 +91,7 @@ class node_link : public net::connection_handler,
   state::node_runtime last_runtime_;
   bool draining_ = false;
   bool heartbeat_seen_ = false;  // last_runtime_ is the node's own report
+  std::string recorded_status_;  // the status the heartbeat script recorded (an operator drain included)
   std::vector<std::string> last_ignored_;
   net::token_bucket registrations_;
   // Reconnect (on_register): job frames held while settling, and job -> the attempt moved away from the old
