@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "endpoint/clock.hpp"
 #include "endpoint/ids.hpp"
 #include "protocol/base64.hpp"
 #include "state/script_outcome.hpp"
@@ -15,16 +16,6 @@ namespace lingua::endpoint {
 namespace asio = boost::asio;
 
 namespace {
-
-std::int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::optional<std::uint64_t> non_negative(std::int64_t v) {
   if (v < 0) return std::nullopt;

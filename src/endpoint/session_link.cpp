@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <spdlog/spdlog.h>
 
+#include "endpoint/clock.hpp"
 #include "endpoint/ids.hpp"
 #include "peer_log/peer_log.hpp"
 
@@ -41,10 +42,7 @@ asio::awaitable<void> session_link::on_text(net::connection&, std::string_view t
     if (is_ours(utt->session_id)) session_->on_utterance(std::move(*utt));
   } else if (auto* hb = std::get_if<protocol::client_heartbeat>(&message)) {
     if (is_ours(hb->session_id)) {
-      const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-      conn_->send(protocol::to_json(protocol::server_heartbeat{hb->session_id, now}));
+      conn_->send(protocol::to_json(protocol::server_heartbeat{hb->session_id, wall_ms()}));
     }
   } else if (auto* started = std::get_if<protocol::tts_started>(&message)) {
     if (is_ours(started->session_id)) session_->on_tts_started(started->group_id);

@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <spdlog/spdlog.h>
 
+#include "endpoint/clock.hpp"
 #include "endpoint/ids.hpp"
 #include "endpoint/session_actor.hpp"
 #include "protocol/error_code.hpp"
@@ -16,11 +17,6 @@ namespace lingua::endpoint {
 namespace asio = boost::asio;
 
 namespace {
-
-std::int64_t steady_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 constexpr std::size_t looks_per_call = 64;  // jobs looked up in one call
 constexpr std::int64_t longest_step_factor = 8;  // looks slow down to lost_news_after_ms × this
@@ -62,7 +58,7 @@ void session_actor::maybe_watch_jobs(std::int64_t now) {
 }
 
 asio::awaitable<void> session_actor::watch_jobs() {
-  const std::int64_t now = steady_now_ms();
+  const std::int64_t now = steady_ms();
   const std::int64_t after = ctx_.settings.lost_news_after_ms;
   std::vector<std::string> due;
   for (auto& [id, job] : jobs_) {
@@ -93,7 +89,7 @@ asio::awaitable<void> session_actor::watch_jobs() {
     }
     if (s.ended_ago_ms < after) {
       // Ended moments ago: its news may be on its way. Looked at again once the wait is over.
-      it->second.look_at_ms = steady_now_ms() + (after - s.ended_ago_ms);
+      it->second.look_at_ms = steady_ms() + (after - s.ended_ago_ms);
       continue;
     }
     if (s.status == kind::failed) {
@@ -127,7 +123,7 @@ asio::awaitable<void> session_actor::place_lost(const std::string& job_id, std::
   job.unknown_looks = 0;
   job.node_id.clear();
   job.look_step_ms = ctx_.settings.lost_news_after_ms;
-  job.look_at_ms = steady_now_ms() + job.look_step_ms;
+  job.look_at_ms = steady_ms() + job.look_step_ms;
   jobs_[again_id] = job;
   rearm();
   const jobs::dispatch_report report = co_await ctx_.jobs.dispatch(std::move(order));
