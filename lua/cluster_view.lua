@@ -4,9 +4,9 @@
 -- and the nodes are one page of pool_all in lex order ("<pool>|<node>"), so a large fleet is read page by page
 -- with the cursor this call returns.
 --
--- KEYS[1..12] the state keys (includes/state_keys.lua)
--- KEYS[13] "{p}:drain"        HASH "node:<id>" | "instance:<id>" -> ms since when an operator drains it
--- KEYS[14] "{p}:owners:node"  HASH node_id -> the instance its socket is connected to
+-- KEYS[1..13] the state keys (includes/state_keys.lua)
+-- KEYS[14] "{p}:drain"        HASH "node:<id>" | "instance:<id>" -> ms since when an operator drains it
+-- KEYS[15] "{p}:owners:node"  HASH node_id -> the instance its socket is connected to
 -- ARGV[1] cursor: the pool_all member to continue after ("" = from the start)
 -- ARGV[2] most nodes in this page (>= 1)
 -- ARGV[3] most pools listed (>= 1)
@@ -20,7 +20,7 @@
 -- @include "includes/state_keys.lua"
 -- @include "includes/pools.lua"
 
-local drain, owners = KEYS[13], KEYS[14]
+local drain, owners = KEYS[14], KEYS[15]
 local cursor, page, max_pools = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 
 -- Pools: a sentinel "<pool>|" precedes the pool's members, and "(<pool>}" starts just past them ('}' follows '|').

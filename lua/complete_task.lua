@@ -3,11 +3,12 @@
 -- same call, hands the freed slot to the oldest waiting job this node can serve. Repeats are idempotent. The job's
 -- payload (spec and audio) is deleted with the first report: only the small retained record outlives the job.
 --
--- KEYS[1..12] the state keys (includes/state_keys.lua)
--- KEYS[13] the job's payload "{p}:job:<job_id>" (deleted)
--- ARGV[1] selection cfg JSON  ARGV[2] job_id  ARGV[3] node_id  ARGV[4] attempt
--- ARGV[5] outcome: completed | completed_no_text | failed   ARGV[6] reason ("" or the node's error code)
--- ARGV[7] retention ms of the finished state  ARGV[8] how many backlog entries a hand-off may look at
+-- KEYS[1..13] the state keys (includes/state_keys.lua)
+-- KEYS[14] the job's payload "{p}:job:<job_id>" (deleted)
+-- ARGV[1..3] selection: heartbeat timeout ms, resource threshold percent, ready-set page (includes/select.lua)
+-- ARGV[4] job_id  ARGV[5] node_id  ARGV[6] attempt
+-- ARGV[7] outcome: completed | completed_no_text | failed   ARGV[8] reason ("" or the node's error code)
+-- ARGV[9] retention ms of the finished state  ARGV[10] how many backlog entries a hand-off may look at
 -- Returns
 --   {"completed", session_id, job_id, attempt, ...}  first report; then the jobs handed to this node
 --   {"upgraded", session_id}    a text result after an empty one for the same attempt (deliver it)
@@ -20,8 +21,8 @@
 -- @include "includes/select.lua"
 -- @include "includes/slots.lua"
 
-local cfg = cjson.decode(ARGV[1])
-local job_id, node, attempt, outcome = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local cfg = selection_cfg(1)
+local job_id, node, attempt, outcome = ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7]
 local job = load_json(K.jobs, job_id)
 local now = now_ms()
 if job == nil then
@@ -34,23 +35,23 @@ if job.node ~= node or job.att ~= attempt then
   -- it kept (includes/slots.lua keep_slot), which goes to a waiting job at once.
   local reply = { 'stale', sess }
   if job.node ~= node and release_kept(K, job_id, node) and redis.call('ZCARD', K.backlog) > 0 then
-    for _, v in ipairs(handoff(K, node, now, cfg, tonumber(ARGV[8]))) do reply[#reply + 1] = v end
+    for _, v in ipairs(handoff(K, node, now, cfg, tonumber(ARGV[10]))) do reply[#reply + 1] = v end
   end
   return reply
 end
 if TERMINAL[job.st] then
   if job.st == 'completed_no_text' and outcome == 'completed' then
-    finish(K, job_id, job, outcome, ARGV[6], now, tonumber(ARGV[7]))
+    finish(K, job_id, job, outcome, ARGV[8], now, tonumber(ARGV[9]))
     return { 'upgraded', sess }
   end
   return { 'duplicate', sess }
 end
 
 release(K, job_id, node)
-drop_payload(KEYS[13])
-finish(K, job_id, job, outcome, ARGV[6], now, tonumber(ARGV[7]))
+drop_payload(KEYS[14])
+finish(K, job_id, job, outcome, ARGV[8], now, tonumber(ARGV[9]))
 local reply = { 'completed', sess }
 if redis.call('ZCARD', K.backlog) > 0 then
-  for _, v in ipairs(handoff(K, node, now, cfg, tonumber(ARGV[8]))) do reply[#reply + 1] = v end
+  for _, v in ipairs(handoff(K, node, now, cfg, tonumber(ARGV[10]))) do reply[#reply + 1] = v end
 end
 return reply

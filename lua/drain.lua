@@ -3,9 +3,9 @@
 -- slot is selectable again at once (waiting jobs reach it with its next heartbeat). The drain entry outlives the
 -- node's heartbeats and reconnects until it is undrained (includes/drain.lua).
 --
--- KEYS[1..12] the state keys (includes/state_keys.lua)
--- KEYS[13] "{p}:drain"  KEYS[14] "{p}:owners:node"  KEYS[15] "{p}:instances" (presence zset)
--- KEYS[16] "{p}:owned:<instance>:node": the instance's node set (instance target; unused for a node target)
+-- KEYS[1..13] the state keys (includes/state_keys.lua)
+-- KEYS[14] "{p}:drain"  KEYS[15] "{p}:owners:node"  KEYS[16] "{p}:instances" (presence zset)
+-- KEYS[17] "{p}:owned:<instance>:node": the instance's node set (instance target; unused for a node target)
 -- ARGV[1] "node" | "instance"   ARGV[2] the node or instance id   ARGV[3] "on" | "off"
 -- Returns {"ok", node_id, status, ...} (the nodes whose record was re-evaluated and their status now), or
 -- {"unknown"} when draining a node that is not registered or an instance that has no presence (nothing written).
@@ -13,7 +13,7 @@
 -- @include "includes/pools.lua"
 -- @include "includes/drain.lua"
 
-local drain, owners, instances = KEYS[13], KEYS[14], KEYS[15]
+local drain, owners, instances = KEYS[14], KEYS[15], KEYS[16]
 local kind, id, on = ARGV[1], ARGV[2], ARGV[3] == 'on'
 
 local function reapply(node)
@@ -22,7 +22,8 @@ local function reapply(node)
   if info == nil or state == nil then return nil end
   apply_drain(state, drained_by(drain, owners, node))
   redis.call('HSET', K.node_state, node, cjson.encode(state))
-  pool_mark_free(K, info.pool, node, node_is_free(K, node, info, state))
+  local old_d = node_desc(K, node)
+  desc_store(K, old_d, desc_of(node, info, state, old_d and old_d.acks or 0), node_load(K, node))
   return state.st
 end
 
@@ -32,7 +33,7 @@ if kind == 'node' then
   nodes[1] = id
 else
   if on and redis.call('ZSCORE', instances, id) == false then return { 'unknown' } end
-  for _, node in ipairs(redis.call('SMEMBERS', KEYS[16])) do
+  for _, node in ipairs(redis.call('SMEMBERS', KEYS[17])) do
     if redis.call('HGET', owners, node) == id then nodes[#nodes + 1] = node end
   end
 end

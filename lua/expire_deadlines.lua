@@ -6,7 +6,7 @@
 --   finished (retention over) -> the state is dropped.
 --   "kept|<node>|<job>" (a slot kept after a run timeout, includes/slots.lua) -> the slot is given back.
 --
--- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- KEYS[1..13] the state keys (includes/state_keys.lua)
 -- ARGV[1] most entries to handle  ARGV[2] claim lease ms  ARGV[3] retention ms of a failed state
 -- Returns a list of {kind, job_id, session_id, node_id, attempt}.
 -- @include "includes/state_keys.lua"

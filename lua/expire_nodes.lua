@@ -1,7 +1,7 @@
 -- expire_nodes: nodes silent for longer than the heartbeat timeout are removed exactly as node_offline would
 -- (e.g. their scheduler instance died with the socket). Any instance may run it; each node is removed once.
 --
--- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- KEYS[1..13] the state keys (includes/state_keys.lua)
 -- ARGV[1] heartbeat timeout ms  ARGV[2] most nodes to remove in this call
 -- Returns a list of {node_id, job_id, attempt, ...}, one entry per removed node.
 -- @include "includes/state_keys.lua"

@@ -2,7 +2,7 @@
 -- for a while: a job that ended in the state while its news never reached the session (the instance relaying it
 -- died between the two steps) is placed again or reported by the session, never left without an outcome.
 --
--- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- KEYS[1..13] the state keys (includes/state_keys.lua)
 -- ARGV[1..n] job ids
 -- Returns a flat list status, reason, ended_ago_ms for each job, in ARGV order:
 --   status: active (waiting, reserved or running) | completed | completed_no_text | failed | unknown (no record)

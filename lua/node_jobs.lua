@@ -2,7 +2,7 @@
 -- them any more on the connection they were sent to (that socket, or its instance, is gone), so the caller fails
 -- each over at once instead of waiting for its run deadline.
 --
--- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- KEYS[1..13] the state keys (includes/state_keys.lua)
 -- ARGV[1] node_id
 -- Returns a flat list job_id, attempt, ... of the jobs whose current attempt is on that node and not ended.
 -- @include "includes/state_keys.lua"

@@ -2,7 +2,7 @@
 -- (an emptied pool disappears), and every job it held is returned so the caller fails each over at once
 -- (reassign_task, which finds the slot already gone with the node).
 --
--- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- KEYS[1..13] the state keys (includes/state_keys.lua)
 -- ARGV[1] node_id
 -- Returns {"removed", job_id, attempt, ...} or {"unknown", job_id, attempt, ...} (jobs may outlive the node record).
 -- @include "includes/state_keys.lua"

@@ -2,7 +2,7 @@
 -- its current language set (leaving the old one, which disappears when empty) and keeps its load and jobs.
 -- A new node starts as 'registering' and becomes selectable with its first heartbeat (protocol §3.2).
 --
--- KEYS[1..12] the state keys (includes/state_keys.lua)
+-- KEYS[1..13] the state keys (includes/state_keys.lua)
 -- ARGV[1] node_id
 -- ARGV[2] capabilities JSON {pool, asr, tts, svc, max, pub, cred} (built by C++: state/node_capabilities)
 -- Returns {"registered", status} for a new node, {"updated", status} for a known one, {"conflict", ""} (nothing
@@ -37,5 +37,8 @@ end
 redis.call('HSET', K.node_state, node, cjson.encode(state))
 redis.call('HSETNX', K.node_load, node, 0)
 redis.call('ZADD', K.node_seen, now, node)
-pool_mark_free(K, info.pool, node, node_is_free(K, node, info, state))
+local old_d = node_desc(K, node)
+local acks = 0
+if old_d ~= nil then acks = old_d.acks end
+desc_store(K, old_d, desc_of(node, info, state, acks), node_load(K, node))
 return { outcome, state.st }

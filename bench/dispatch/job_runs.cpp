@@ -59,16 +59,21 @@ struct pair_cursor {
   std::size_t next = 0;
   std::size_t end = 0;
   pair_run* out = nullptr;
+  bool sticky = false;
 };
 
+// sticky: each worker is one session that asks for the node of its previous job (the scheduler's sticky sessions).
 net::awaitable<void> pair_worker(pair_cursor* cursor) {
+  std::string last_node;
   while (cursor->next < cursor->end) {
     const std::size_t index = cursor->next++;
-    const state::dispatch_request request = job_request(cursor->run, index, cursor->audio_bytes);
+    state::dispatch_request request = job_request(cursor->run, index, cursor->audio_bytes);
+    if (cursor->sticky) request.requirements.sticky_node = last_node;
     const auto sent = clock_type::now();
     auto placed = co_await cursor->state->dispatch(request);
     const auto dispatched = clock_type::now();
     if (!placed_well(placed, request.job_id, cursor->out->check)) continue;
+    last_node = placed->node_id;
     auto done = co_await cursor->state->complete(placed->job_id, placed->node_id, placed->attempt,
                                                  state::completion::completed, no_reason);
     const auto completed = clock_type::now();
@@ -143,14 +148,14 @@ void run_check::fail(const std::string& what) {
 }
 
 pair_run run_pairs(net::io_context& io, state::scheduler_state& state, std::string_view run, std::size_t jobs,
-                   std::size_t workers, std::size_t audio_bytes) {
+                   std::size_t workers, std::size_t audio_bytes, bool sticky) {
   pair_run out;
   out.jobs = jobs;
   out.workers = workers;
   out.pair_us.reserve(jobs);
   out.dispatch_us.reserve(jobs);
   out.complete_us.reserve(jobs);
-  pair_cursor cursor{&state, std::string(run), audio_bytes, 0, jobs, &out};
+  pair_cursor cursor{&state, std::string(run), audio_bytes, 0, jobs, &out, sticky};
   const double cpu_before = process_cpu_usec();
   const auto start = clock_type::now();
   drive_workers(io, std::min(workers, jobs), [&](std::size_t) { return pair_worker(&cursor); });

@@ -34,8 +34,9 @@ struct pair_run {
 };
 
 // `jobs` pairs; `workers` coroutines each run one pair at a time (1 = sequential). Job ids are "<run>-<i>".
+// `sticky`: each worker asks for the node of its previous job, as a session with sticky sessions on does.
 pair_run run_pairs(boost::asio::io_context& io, state::scheduler_state& state, std::string_view run,
-                   std::size_t jobs, std::size_t workers, std::size_t audio_bytes);
+                   std::size_t jobs, std::size_t workers, std::size_t audio_bytes, bool sticky = false);
 
 struct phase_run {
   pair_run pairs;

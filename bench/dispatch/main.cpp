@@ -60,20 +60,23 @@ void measure_fleets(const bench_options& options, net::io_context& io,
                     run_check& overall) {
   const std::size_t per_round = std::max<std::size_t>(1, options.jobs / options.rounds);
   const std::string in_flight = "pipelined, " + std::to_string(options.workers) + " in flight";
-  report.pairs.resize(2 * fleets.size());
+  report.pairs.resize(3 * fleets.size());
   report.splits.resize(fleets.size());
   for (std::size_t f = 0; f < fleets.size(); ++f) {
-    report.pairs[2 * f].mode = "sequential";
-    report.pairs[2 * f + 1].mode = in_flight;
+    report.pairs[3 * f].mode = "sequential";
+    report.pairs[3 * f + 1].mode = in_flight;
+    report.pairs[3 * f + 2].mode = in_flight + ", sticky";
   }
   for (std::size_t round = 0; round < options.rounds; ++round) {
     measure_trivial(io, *fleets.front(), per_round, report.trivial, overall);
     for (std::size_t f = 0; f < fleets.size(); ++f) {
       fleet_under_test& fleet = *fleets[f];
       measure_pairs(io, fleet, *fleet.state, round_label("seq", round), per_round, 1, options.audio_bytes,
-                    report.pairs[2 * f], overall);
+                    report.pairs[3 * f], overall);
       measure_pairs(io, fleet, *fleet.state, round_label("pipe", round), per_round, options.workers,
-                    options.audio_bytes, report.pairs[2 * f + 1], overall);
+                    options.audio_bytes, report.pairs[3 * f + 1], overall);
+      measure_pairs(io, fleet, *fleet.state, round_label("sticky", round), per_round, options.workers,
+                    options.audio_bytes, report.pairs[3 * f + 2], overall, true);
       measure_split(io, fleet, *fleet.state, round_label("split", round), per_round, options.batch,
                     options.audio_bytes, report.splits[f], overall);
     }

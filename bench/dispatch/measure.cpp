@@ -78,12 +78,12 @@ void measure_trivial(boost::asio::io_context& io, fleet_under_test& fleet, std::
 
 void measure_pairs(boost::asio::io_context& io, fleet_under_test& fleet, state::scheduler_state& state,
                    const std::string& label, std::size_t jobs, std::size_t workers, std::size_t audio_bytes,
-                   pair_figures& into, run_check& overall) {
+                   pair_figures& into, run_check& overall, bool sticky) {
   into.nodes = fleet.nodes;
   into.audio_bytes = audio_bytes;
   if (!await(io, reset_redis_stats(*fleet.redis))) overall.fail(label + ": CONFIG RESETSTAT failed");
   const auto before = await(io, read_redis(*fleet.redis));
-  const pair_run run = run_pairs(io, state, label, jobs, workers, audio_bytes);
+  const pair_run run = run_pairs(io, state, label, jobs, workers, audio_bytes, sticky);
   const auto after = await(io, read_redis(*fleet.redis));
   absorb(overall, label, run.check);
   merge(into.pairs, run);

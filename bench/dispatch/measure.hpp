@@ -46,7 +46,7 @@ void measure_trivial(boost::asio::io_context& io, fleet_under_test& fleet, std::
 // EVALSHA per job and that no job holds a slot afterwards; failures go to `overall`.
 void measure_pairs(boost::asio::io_context& io, fleet_under_test& fleet, state::scheduler_state& state,
                    const std::string& label, std::size_t jobs, std::size_t workers, std::size_t audio_bytes,
-                   pair_figures& into, run_check& overall);
+                   pair_figures& into, run_check& overall, bool sticky = false);
 
 // run_phases with the same checks.
 void measure_split(boost::asio::io_context& io, fleet_under_test& fleet, state::scheduler_state& state,

@@ -1,11 +1,13 @@
--- Removes a node from the shared state: pools, pair index, capabilities, runtime state, load, liveness and
--- unavailability marks. Returns the jobs it held as a flat list job_id, attempt, ... so the caller can fail them
+-- Removes a node from the shared state: pools, pair index, ready set, descriptor, capabilities, runtime state, load,
+-- liveness and unavailability marks. Returns the jobs it held as a flat list job_id, attempt, ... so the caller can fail them
 -- over; their slots vanish with the node.
 local SERVICES = { 'asr', 'nmt', 'tts', 'semantic', 'tone', 'phonetic', 'punctuation' }
 
 local function node_remove(K, node)
   local info = load_json(K.node_info, node)
   if info ~= nil then pool_leave(K, info.pool, node) end
+  ready_move(K, node_desc(K, node), node_load(K, node), nil, 0)
+  redis.call('HDEL', K.node_ready, node)
   redis.call('HDEL', K.node_info, node)
   redis.call('HDEL', K.node_state, node)
   redis.call('HDEL', K.node_load, node)

@@ -1,10 +1,16 @@
 -- Node selection: the only node selector of the system (dispatch, reassign and backlog hand-off all use it).
 --
--- cfg = {hb_timeout (ms), threshold (percent), sample (candidates compared), rounds (draws per candidate), seed}
+-- cfg = {hb_timeout (ms), threshold (percent), page (ready-set members read per pool at most)}: plain ARGV,
+--       read by selection_cfg.
 -- job = the job state: {langs "a,b", asr ",a,", tts ",b,", need ",asr,nmt,tts,", pin node or "", tried ",n1,"}
+-- A candidate is judged from its descriptor alone (pools.lua): no per-candidate read, no JSON.
 
--- Why a node cannot take the job, or nil and its load score (lower is better).
--- Transient reasons (the node may take it later) decide "wait in the backlog" over "refuse".
+local function selection_cfg(first)
+  return { hb_timeout = tonumber(ARGV[first]), threshold = tonumber(ARGV[first + 1]),
+           page = math.max(1, tonumber(ARGV[first + 2])) }
+end
+
+-- Transient reasons (the node may take the job later) decide "wait in the backlog" over "refuse".
 local TRANSIENT = { FULL = true, OVERLOADED = true, NOT_READY = true, STALE = true, MODEL_UNAVAILABLE = true }
 
 -- Does a node's ",tag,tag," list serve the job's language tag (BCP-47, normalised by C++)? The exact tag; or, for
@@ -18,41 +24,33 @@ local function serves_language(list, lang)
   return list ~= nil and string.find(list, ',' .. lang .. '-', 1, true) ~= nil
 end
 
-local function node_fits(K, job, node, now, cfg)
-  if in_list(job.tried, node) then return nil, 'EXCLUDED' end
-  local info = load_json(K.node_info, node)
-  if info == nil then return nil, 'GONE' end
-  local state = load_json(K.node_state, node)
-  if state == nil or state.st ~= 'ready' then return nil, 'NOT_READY' end
-  if now - state.hb > cfg.hb_timeout then return nil, 'STALE' end
-  if info.pub == 0 and job.pin ~= node then return nil, 'PRIVATE' end
+-- Why the node described by `d` holding `load` slots cannot take the job, or nil. `cfg.marks`: whether any
+-- unavailability mark exists (only then are they looked up, one HGET per needed service).
+local function desc_fits(K, job, d, load, now, cfg)
+  if in_list(job.tried, d.node) then return 'EXCLUDED' end
+  if d.rdy ~= 1 then return 'NOT_READY' end
+  if now - d.hb > cfg.hb_timeout then return 'STALE' end
+  if d.pub == 0 and job.pin ~= d.node then return 'PRIVATE' end
   for svc in string.gmatch(job.need, '[^,]+') do
-    if not in_list(info.svc, svc) then return nil, 'MISSING_SERVICE' end
+    if not in_list(d.svc, svc) then return 'MISSING_SERVICE' end
   end
   for lang in string.gmatch(job.asr, '[^,]+') do
-    if not serves_language(info.asr, lang) then return nil, 'MISSING_LANGUAGE' end
+    if not serves_language(d.asr, lang) then return 'MISSING_LANGUAGE' end
   end
   for lang in string.gmatch(job.tts, '[^,]+') do
-    if not serves_language(info.tts, lang) then return nil, 'MISSING_LANGUAGE' end
+    if not serves_language(d.tts, lang) then return 'MISSING_LANGUAGE' end
   end
-  if cfg.marks then  -- unavailability marks are rare: only looked up when some exist (see select_node)
+  if cfg.marks then
     for svc in string.gmatch(job.need, '[^,]+') do
-      local until_ms = redis.call('HGET', K.unavailable, node .. '|' .. svc)
-      if until_ms and tonumber(until_ms) > now then return nil, 'MODEL_UNAVAILABLE' end
-      -- An expired mark is removed, so that the marks-exist check in select_node goes back to the fast path.
-      if until_ms then redis.call('HDEL', K.unavailable, node .. '|' .. svc) end
+      local until_ms = redis.call('HGET', K.unavailable, d.node .. '|' .. svc)
+      if until_ms and tonumber(until_ms) > now then return 'MODEL_UNAVAILABLE' end
+      -- An expired mark is removed, so that the marks-exist check goes back to the fast path.
+      if until_ms then redis.call('HDEL', K.unavailable, d.node .. '|' .. svc) end
     end
   end
-  if (state.cpu or 0) >= cfg.threshold or (state.gpu or 0) >= cfg.threshold or (state.mem or 0) >= cfg.threshold then
-    return nil, 'OVERLOADED'
-  end
-  local load = tonumber(redis.call('HGET', K.node_load, node) or '0')
-  if load >= info.max then return nil, 'FULL' end
-  -- What the node reports (its running jobs and, for a node that serialises its work, the jobs waiting in its own
-  -- queue) only orders candidates: reports are up to a heartbeat old, so the exact slot count alone decides FULL.
-  local busy = math.max(load, (state.run or 0) + (state.q or 0))
-  -- Least loaded relative to capacity; CPU breaks ties between equally loaded nodes.
-  return busy / info.max + (state.cpu or 0) / 1e6, nil
+  if d.res >= cfg.threshold then return 'OVERLOADED' end
+  if load >= d.max then return 'FULL' end
+  return nil
 end
 
 -- The pools that serve every language of the job, found through the index of its first language pair.
@@ -73,68 +71,61 @@ local function eligible_pools(K, job)
   return pools
 end
 
--- Returns node_id, or nil and an outcome: 'WAIT' (capable nodes exist but none can take it now) or the reason
--- why no node can take it at all (NO_POOL, EXCLUDED, MISSING_SERVICE, MISSING_LANGUAGE, PRIVATE).
+-- The first member of the pool's ready set that fits (the least loaded that can take the job): its member text
+-- and descriptor, or nil. Reads one member first (the usual answer), then up to cfg.page - 1 more.
+local function pool_best(K, job, pool, now, cfg, reasons)
+  local from, count = 0, 1
+  while from < cfg.page do
+    local members = redis.call('ZRANGEBYLEX', K.pool_free, '[' .. pool .. '|', '(' .. pool .. '}', 'LIMIT', from, count)
+    for _, member in ipairs(members) do
+      local d = member_desc(member)
+      if d ~= nil then
+        -- A member is below capacity by construction (ready_member): its slot count is not read.
+        local reason = desc_fits(K, job, d, 0, now, cfg)
+        if reason == nil then return member, d end
+        reasons[reason] = (reasons[reason] or 0) + 1
+      end
+    end
+    if #members < count then return nil end
+    from, count = from + count, cfg.page - from - count
+  end
+  return nil
+end
+
+-- Returns node_id and its descriptor, or nil and an outcome: 'WAIT' (capable nodes exist but none can take it
+-- now) or why no node can take it at all (NO_POOL, EXCLUDED, MISSING_SERVICE, MISSING_LANGUAGE, PRIVATE).
 local function select_node(K, job, now, cfg)
   cfg.marks = redis.call('HLEN', K.unavailable) > 0
   if job.pin ~= nil and job.pin ~= '' then
-    if node_fits(K, job, job.pin, now, cfg) then return job.pin, nil end
+    local d = node_desc(K, job.pin)
+    if d ~= nil and desc_fits(K, job, d, node_load(K, job.pin), now, cfg) == nil then return job.pin, d end
   end
   local pools = eligible_pools(K, job)
   if #pools == 0 then return nil, 'NO_POOL' end
 
-  local ranges, total_free = {}, 0
+  local reasons = {}
+  local best, best_member = nil, nil
   for _, pool in ipairs(pools) do
-    local n = pool_count(K.pool_free, pool)
-    if n > 0 then
-      ranges[#ranges + 1] = { pool = pool, first = redis.call('ZRANK', K.pool_free, pool .. '|') + 1, n = n }
-      total_free = total_free + n
+    local member, d = pool_best(K, job, pool, now, cfg, reasons)
+    -- Members compare by their rank right after "<pool>|": the least loaded over all eligible pools wins.
+    if member ~= nil and (best == nil or string.sub(member, #pool + 2, #pool + 8) < best_member) then
+      best, best_member = d, string.sub(member, #pool + 2, #pool + 8)
     end
   end
-  if total_free == 0 then return nil, 'WAIT' end
+  if best then return best.node, best end
 
-  -- Few free nodes: look at each of them. Many: draw at random, power of `sample` choices.
-  math.randomseed(cfg.seed)
-  local exhaustive = total_free <= cfg.sample
-  local draws = exhaustive and total_free or cfg.sample * cfg.rounds
-  local seen, reasons = {}, {}
-  local best, best_score, fitting = nil, nil, 0
-  for draw = 1, draws do
-    local index = exhaustive and draw - 1 or math.random(total_free) - 1
-    local range = nil
-    for _, r in ipairs(ranges) do
-      if index < r.n then range = r break end
-      index = index - r.n
-    end
-    -- Lazy clean-ups below shift ranks by one; a member read from a shifted rank is simply skipped.
-    local member = redis.call('ZRANGE', K.pool_free, range.first + index, range.first + index)[1] or ''
-    local bar = string.find(member, '|', 1, true)
-    local node = bar and string.sub(member, bar + 1) or ''
-    if node ~= '' and string.sub(member, 1, bar - 1) == range.pool and not seen[node] then
-      seen[node] = true
-      local score, reason = node_fits(K, job, node, now, cfg)
-      if score then
-        fitting = fitting + 1
-        if best == nil or score < best_score then best, best_score = node, score end
-        if fitting >= cfg.sample then break end
-      else
-        reasons[reason] = (reasons[reason] or 0) + 1
-        if reason == 'GONE' then pool_leave(K, range.pool, node) end
-        if reason == 'FULL' then pool_mark_free(K, range.pool, node, false) end
-      end
-    end
-  end
-  if best then return best, nil end
-
-  -- Nobody sampled can take it. Wait if any reason may pass, or if some capable nodes are busy right now.
+  -- Nobody in the ready sets can take it. Wait if any reason may pass, or if some capable nodes are busy now.
   local dominant, count = 'NO_POOL', -1
   for reason, n in pairs(reasons) do
     if TRANSIENT[reason] then return nil, 'WAIT' end
     if n > count then dominant, count = reason, n end
   end
-  -- Counted only on this failure path: busy capable nodes (not in the free set) are worth waiting for.
-  local total_all = 0
-  for _, pool in ipairs(pools) do total_all = total_all + pool_count(K.pool_all, pool) end
+  -- Counted only on this failure path: members not in the ready set (busy or not ready) are worth waiting for.
+  local total_all, total_free = 0, 0
+  for _, pool in ipairs(pools) do
+    total_all = total_all + pool_count(K.pool_all, pool)
+    total_free = total_free + pool_count(K.pool_free, pool)
+  end
   if total_all > total_free then return nil, 'WAIT' end
   return nil, dominant
 end

@@ -4,14 +4,14 @@
 
 -- Puts the job on the node: one slot, the node->job link, the deadline, attempt + 1. Nodes that acknowledge jobs
 -- get the ack deadline first; the others are trusted to be running it from the moment it is sent.
-local function assign(K, job_id, job, node, now)
-  local info = load_json(K.node_info, node)
-  local state = load_json(K.node_state, node)
+local function assign(K, job_id, job, d, now)
+  local node = d.node
+  local was_queued = job.st == 'queued'
   job.att = (job.att or 0) + 1
   job.node = node
   job.disp = now
   local deadline
-  if state.acks == 1 then
+  if d.acks == 1 then
     job.st = 'reserved'
     deadline = now + job.ackms
   else
@@ -19,25 +19,24 @@ local function assign(K, job_id, job, node, now)
     deadline = now + job.runms
   end
   local load = redis.call('HINCRBY', K.node_load, node, 1)
-  if load >= info.max then pool_mark_free(K, info.pool, node, false) end
+  ready_move(K, d, load - 1, d, load)
   redis.call('ZADD', K.node_jobs, 0, node .. '|' .. job_id)
   redis.call('ZADD', K.deadlines, deadline, job_id)
-  redis.call('ZREM', K.backlog, job_id)
+  if was_queued then redis.call('ZREM', K.backlog, job_id) end
   redis.call('HSET', K.jobs, job_id, cjson.encode(job))
 end
 
 -- Gives back the slot the job holds on the node, if it still holds one. Returns true when a slot was released.
 local function release(K, job_id, node)
   if redis.call('ZREM', K.node_jobs, node .. '|' .. job_id) == 0 then return false end
-  local info = load_json(K.node_info, node)
-  if info == nil then return true end
+  local d = node_desc(K, node)
+  if d == nil then return true end
   local load = redis.call('HINCRBY', K.node_load, node, -1)
   if load < 0 then
     redis.call('HSET', K.node_load, node, 0)
     load = 0
   end
-  local state = load_json(K.node_state, node)
-  if state ~= nil and state.st == 'ready' and load < info.max then pool_mark_free(K, info.pool, node, true) end
+  ready_move(K, d, load + 1, d, load)
   return true
 end
 
@@ -59,6 +58,9 @@ end
 -- Returns a flat list job_id, attempt, ... of the jobs it assigned, for the caller to send.
 local function handoff(K, node, now, cfg, scan)
   local handed = {}
+  local d = node_desc(K, node)
+  if d == nil then return handed end
+  local load = node_load(K, node)
   cfg.marks = redis.call('HLEN', K.unavailable) > 0
   local waiting = redis.call('ZRANGE', K.backlog, 0, scan - 1)
   for _, job_id in ipairs(waiting) do
@@ -66,12 +68,13 @@ local function handoff(K, node, now, cfg, scan)
     if job == nil or job.st ~= 'queued' then
       redis.call('ZREM', K.backlog, job_id)
     else
-      local score, reason = node_fits(K, job, node, now, cfg)
-      if score then
-        assign(K, job_id, job, node, now)
+      local reason = desc_fits(K, job, d, load, now, cfg)
+      if reason == nil then
+        assign(K, job_id, job, d, now)
+        load = load + 1
         handed[#handed + 1] = job_id
         handed[#handed + 1] = job.att
-      elseif reason == 'FULL' or reason == 'NOT_READY' or reason == 'STALE' or reason == 'GONE' or reason == 'OVERLOADED' then
+      elseif reason == 'FULL' or reason == 'NOT_READY' or reason == 'STALE' or reason == 'OVERLOADED' then
         break
       end
     end
@@ -94,13 +97,14 @@ end
 local function finish(K, job_id, job, status, reason, now, retain_ms)
   local kept = { st = status, reason = reason, done = now, node = job.node or '', att = job.att or 0,
                  sess = job.sess or '', created = job.created, acked = job.acked }
-  redis.call('ZREM', K.backlog, job_id)
+  if job.st == 'queued' then redis.call('ZREM', K.backlog, job_id) end
   redis.call('ZADD', K.deadlines, now + retain_ms, job_id)
   redis.call('HSET', K.jobs, job_id, cjson.encode(kept))
   return kept
 end
 
--- Deletes a finished job's payload (job_assign template and audio): nothing bulky outlives the job.
+-- Deletes a finished job's payload (one string: job_assign template and audio, dispatch_task): nothing bulky
+-- outlives the job.
 local function drop_payload(payload_key)
   if payload_key ~= nil and payload_key ~= '' then redis.call('DEL', payload_key) end
 end

@@ -219,8 +219,8 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(nodes, model_unavailable_ttl_ms,
                           "A node reporting MODEL_NOT_AVAILABLE is not offered that model for, ms"),
 
-      LINGUA_CONFIG_FIELD(selection, sample_size, "Random candidate nodes compared per dispatch (power of choices)"),
-      LINGUA_CONFIG_FIELD(selection, max_sample_rounds, "Samples drawn before a dispatch gives up"),
+      LINGUA_CONFIG_FIELD(selection, sample_size, "Ready nodes of one pool a dispatch may look at, times max_sample_rounds (least loaded first)"),
+      LINGUA_CONFIG_FIELD(selection, max_sample_rounds, "Multiplies sample_size: ready nodes looked at per pool before a dispatch gives up"),
       LINGUA_CONFIG_FIELD(selection, sticky_sessions, "Prefer the node that served the session's previous job"),
 
       LINGUA_CONFIG_FIELD(jobs, ack_timeout_ms, "A node that acknowledges jobs must do so within, ms"),

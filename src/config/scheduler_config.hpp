@@ -87,8 +87,8 @@ struct nodes_section {
 
 // [selection]: choosing a node for a job (power of choices).
 struct selection_section {
-  std::size_t sample_size = 3;                     // random candidates compared per dispatch, nodes
-  std::size_t max_sample_rounds = 3;               // samples drawn before a dispatch gives up, rounds
+  std::size_t sample_size = 3;                     // x max_sample_rounds: ready nodes of one pool looked at
+  std::size_t max_sample_rounds = 3;               // multiplies sample_size
   bool sticky_sessions = true;                     // prefer the node that served the session's previous job
 
   bool operator==(const selection_section&) const = default;

@@ -132,6 +132,7 @@ asio::awaitable<void> room_service::on_create(endpoint::session_actor& session, 
   const std::string room_id = endpoint::new_uuid();
   std::optional<room_change> created;
   std::string code;
+  forget(creator.session_id);
   for (int draw = 0; draw < max_code_draws; ++draw) {
     code = codes_.next();
     auto r = co_await store_.create(code, room_id, creator);
@@ -150,6 +151,7 @@ asio::awaitable<void> room_service::on_create(endpoint::session_actor& session, 
     send_room_error(session, "INTERNAL_ERROR", text_unavailable);
     co_return;
   }
+  remember(creator.session_id, code);
   peer_log::info(creator.session_id, peer_log::peer_event::peer_activity,
                  "room {} ({}) created by {}", code, room_id, creator.session_id);
   session.send(ack_text(code, room_id));
@@ -162,7 +164,9 @@ asio::awaitable<void> room_service::on_join(endpoint::session_actor& session, co
   if (!check_code(session, m.room_code)) co_return;
   if (!check_preferred_lang(session, m.preferred_lang)) co_return;
   const room_member member = member_for(session, m.display_name, m.preferred_lang);
+  forget(member.session_id);
   auto r = co_await store_.join(m.room_code, member, config_.max_members);
+  forget(member.session_id);
   if (!r) {
     spdlog::warn("room_join of {} by {} failed: {}", m.room_code, member.session_id, r.error().message());
     send_room_error(session, "INTERNAL_ERROR", text_unavailable);
@@ -181,6 +185,7 @@ asio::awaitable<void> room_service::on_join(endpoint::session_actor& session, co
     default:
       break;
   }
+  remember(member.session_id, m.room_code);
   peer_log::info(member.session_id, peer_log::peer_event::peer_activity,
                  "session {} joined room {} ({} members)", member.session_id, m.room_code, r->members.size());
   session.send(members_text(m.room_code, r->members));
@@ -192,7 +197,9 @@ asio::awaitable<void> room_service::on_join(endpoint::session_actor& session, co
 asio::awaitable<void> room_service::on_leave(endpoint::session_actor& session, const protocol::room_leave& m) {
   if (!check_code(session, m.room_code)) co_return;
   const std::string& session_id = session.profile().session_id;
+  forget(session_id);
   auto r = co_await store_.leave(m.room_code, session_id);
+  forget(session_id);
   if (!r) {
     spdlog::warn("room_leave of {} by {} failed: {}", m.room_code, session_id, r.error().message());
     send_room_error(session, "INTERNAL_ERROR", text_unavailable);
@@ -257,7 +264,19 @@ asio::awaitable<void> room_service::relay(const std::string& sender, const std::
 // ---- session end, fan-out ------------------------------------------------------------------------------------------
 
 asio::awaitable<void> room_service::on_session_end(const std::string& session_id) {
+  forget(session_id);
   co_await leave_current_room(session_id);
+  forget(session_id);
+}
+
+void room_service::remember(const std::string& session_id, const std::string& code) {
+  ++membership_changes_;
+  remembered_rooms_[session_id] = code;
+}
+
+void room_service::forget(const std::string& session_id) {
+  ++membership_changes_;
+  remembered_rooms_.erase(session_id);
 }
 
 asio::awaitable<void> room_service::leave_current_room(const std::string& session_id) {
@@ -286,11 +305,23 @@ asio::awaitable<void> room_service::leave_current_room(const std::string& sessio
 asio::awaitable<std::optional<std::vector<endpoint::audience>>> room_service::audiences(
     const std::string& speaker_id) {
   std::optional<std::vector<endpoint::audience>> none;
-  auto current = co_await store_.room_of(speaker_id);
-  if (!current || current->empty()) co_return none;
-  const std::string code = *current;
+  std::string code;
+  if (auto known = remembered_rooms_.find(speaker_id); known != remembered_rooms_.end()) {
+    code = known->second;
+  } else {
+    const std::uint64_t before = membership_changes_;
+    auto current = co_await store_.room_of(speaker_id);
+    if (!current) co_return none;
+    code = *current;
+    if (membership_changes_ == before) remembered_rooms_[speaker_id] = code;
+  }
+  if (code.empty()) co_return none;
   auto r = co_await store_.touch(code, speaker_id);
-  if (!r || r->what != room_change::kind::done) co_return none;
+  if (!r) co_return none;
+  if (r->what != room_change::kind::done) {
+    forget(speaker_id);  // the room expired (or the entry was stale): look again next time
+    co_return none;
+  }
   co_return audiences_of(speaker_id, r->members, config_.speaker_hears_own_target);
 }
 

@@ -33,6 +33,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "endpoint/session_link.hpp"
@@ -103,6 +104,16 @@ class room_service final : public endpoint::room_handler {
   static bool check_code(endpoint::session_actor& session, const std::string& code);
   static void send_room_error(endpoint::session_actor& session, const std::string& code, const std::string& message);
   std::string expired_text() const;
+
+  // The room of each session of this instance as last seen ("" = none), so that an utterance of a session in no
+  // room costs no Redis lookup. Only this instance changes the membership of its sessions (their room messages
+  // and their end arrive here), so a remembered entry stays true, except that its room may expire elsewhere:
+  // touch() then reports it and the entry is forgotten. A lookup is only remembered when no membership change
+  // of this instance overlapped it (membership_changes_ moved on: the answer may be stale).
+  void remember(const std::string& session_id, const std::string& code);
+  void forget(const std::string& session_id);
+  std::unordered_map<std::string, std::string> remembered_rooms_;
+  std::uint64_t membership_changes_ = 0;
 
   routing::router& router_;
   room_config config_;

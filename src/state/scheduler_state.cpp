@@ -1,5 +1,6 @@
 #include "state/scheduler_state.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -81,17 +82,12 @@ const char* completion_name(completion how) {
   return "failed";
 }
 
-std::string job_state_json(const job_requirements& req) {
-  nlohmann::json j = {{"sess", req.session_id},
-                      {"langs", comma_list(req.languages).substr(1)},
-                      {"asr", comma_list(req.asr_languages)},
-                      {"tts", comma_list(req.tts_languages)},
-                      {"need", comma_list(req.services)},
-                      {"pin", req.sticky_node},
-                      {"tried", ","},
-                      {"ackms", req.ack_timeout_ms},
-                      {"runms", req.run_timeout_ms}};
-  return j.dump();
+// Appends `more` to `args` (argument lists of the selection scripts start with selection_args()).
+template <class... A>
+std::vector<std::string> appended(std::vector<std::string> args, A&&... more) {
+  args.reserve(args.size() + sizeof...(more));
+  (args.emplace_back(std::forward<A>(more)), ...);
+  return args;
 }
 
 }  // namespace
@@ -115,15 +111,12 @@ const redis::script& scheduler_state::script(const char* name) const {
   throw std::logic_error(std::string("no embedded script named ") + name);
 }
 
-std::string scheduler_state::selection_json() const {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  nlohmann::json j = {{"hb_timeout", config_.heartbeat_timeout_ms},
-                      {"threshold", config_.resource_threshold_percent},
-                      {"sample", config_.sample_size},
-                      {"rounds", config_.sample_rounds},
-                      // Redis seeds every script identically; Lua's math.randomseed takes a 32-bit int.
-                      {"seed", static_cast<std::int64_t>(rng() % 2147483647U)}};
-  return j.dump();
+std::vector<std::string> scheduler_state::selection_args() const {
+  // lua/includes/select.lua selection_cfg: plain arguments, no JSON to decode per call. The ready set is read in
+  // pages; sample_size x sample_rounds bounds how many members of one pool a selection looks at.
+  const int page = std::max(1, config_.sample_size * std::max(1, config_.sample_rounds));
+  return strings(std::to_string(config_.heartbeat_timeout_ms), std::to_string(config_.resource_threshold_percent),
+                 std::to_string(page));
 }
 
 net::awaitable<result<redis::reply>> scheduler_state::run(const char* name, std::vector<std::string> extra_keys,
@@ -171,9 +164,8 @@ net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::
   if (changed != nullptr) capabilities_json = changed->to_json();
   std::vector<std::string> keys =  // then the operator drains (lua/includes/drain.lua)
       transition_keys_of<script_keys::heartbeat>(keys_.key("drain"), keys_.key("owners:node"));
-  std::vector<std::string> args = strings(selection_json(), node_id, state.dump(),
-                                capabilities_json,
-                                std::to_string(config_.backlog_scan), deadline_arg());
+  std::vector<std::string> args = appended(selection_args(), node_id, state.dump(), capabilities_json,
+                                           std::to_string(config_.backlog_scan), deadline_arg());
     auto r = co_await run("heartbeat", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   heartbeat_outcome out;
@@ -186,10 +178,13 @@ net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::
 net::awaitable<result<dispatch_outcome>> scheduler_state::dispatch(const dispatch_request& request) {
   std::vector<std::string> keys =
       transition_keys_of<script_keys::dispatch_task>(keys_.job_payload(request.job_id), keys_.job_key(request.job_key));
-  std::vector<std::string> args = strings(selection_json(), request.job_id, job_state_json(request.requirements),
-                                request.spec_json, request.audio, std::to_string(payload_ttl_ms(request.requirements)),
-                                std::to_string(config_.idempotency_ms), std::to_string(config_.backlog_max_wait_ms),
-                                deadline_arg());
+  const job_requirements& req = request.requirements;
+  std::vector<std::string> args = appended(
+      selection_args(), request.job_id, req.session_id, comma_list(req.languages).substr(1),
+      comma_list(req.asr_languages), comma_list(req.tts_languages), comma_list(req.services), req.sticky_node,
+      std::to_string(req.ack_timeout_ms), std::to_string(req.run_timeout_ms), request.spec_json, request.audio,
+      std::to_string(payload_ttl_ms(req)), std::to_string(config_.idempotency_ms),
+      std::to_string(config_.backlog_max_wait_ms), deadline_arg());
     auto r = co_await run("dispatch_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   dispatch_outcome out;
@@ -238,9 +233,9 @@ net::awaitable<result<complete_outcome>> scheduler_state::complete(const std::st
                                                                    const std::string& node_id, std::uint32_t attempt,
                                                                    completion how, const std::string& reason) {
   std::vector<std::string> keys = transition_keys_of<script_keys::complete_task>(keys_.job_payload(job_id));
-  std::vector<std::string> args = strings(selection_json(), job_id, node_id, std::to_string(attempt), completion_name(how),
-                                reason, std::to_string(config_.job_retention_ms),
-                                std::to_string(config_.backlog_scan));
+  std::vector<std::string> args =
+      appended(selection_args(), job_id, node_id, std::to_string(attempt), completion_name(how), reason,
+               std::to_string(config_.job_retention_ms), std::to_string(config_.backlog_scan));
     auto r = co_await run("complete_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   const outcome kind = outcome_at(*r, 0);
@@ -266,10 +261,10 @@ net::awaitable<result<reassign_outcome>> scheduler_state::reassign(const std::st
                                                                    std::uint32_t expected_attempt,
                                                                    reassign_reason why) {
   std::vector<std::string> keys = transition_keys_of<script_keys::reassign_task>(keys_.job_payload(job_id));
-  std::vector<std::string> args = strings(selection_json(), job_id, std::to_string(expected_attempt), reason_name(why),
-                                std::to_string(config_.max_attempts), std::to_string(config_.job_retention_ms),
-                                std::to_string(config_.backlog_max_wait_ms), std::to_string(config_.backlog_scan),
-                                deadline_arg());
+  std::vector<std::string> args = appended(
+      selection_args(), job_id, std::to_string(expected_attempt), reason_name(why),
+      std::to_string(config_.max_attempts), std::to_string(config_.job_retention_ms),
+      std::to_string(config_.backlog_max_wait_ms), std::to_string(config_.backlog_scan), deadline_arg());
     auto r = co_await run("reassign_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   const outcome kind = outcome_at(*r, 0);
@@ -345,12 +340,22 @@ net::awaitable<result<std::int64_t>> scheduler_state::jobs_held(const std::strin
 }
 
 net::awaitable<result<std::optional<job_payload>>> scheduler_state::load_job(const std::string& job_id) {
-  std::vector<std::string> command = strings("HMGET", keys_.job_payload(job_id), "spec", "audio");
+  std::vector<std::string> command = strings("GET", keys_.job_payload(job_id));
   redis::result r = co_await redis_.command(std::move(command));
   if (r.ec) co_return make_error_code(errc::dependency_down);
-  if (!r.value.is_array() || r.value.size() != 2) co_return make_error_code(errc::bad_reply);
-  if (r.value[0].is_nil()) co_return std::optional<job_payload>{};
-  co_return std::optional<job_payload>{job_payload{r.value[0].str(), r.value[1].str()}};
+  if (r.value.is_nil()) co_return std::optional<job_payload>{};
+  // "<spec length>:<spec><audio>" (lua/dispatch_task.lua).
+  const std::string& packed = r.value.str();
+  const std::size_t colon = packed.find(':');
+  if (colon == std::string::npos || colon == 0 || colon > 12) co_return make_error_code(errc::bad_reply);
+  std::size_t spec_length = 0;
+  for (std::size_t i = 0; i < colon; ++i) {
+    if (packed[i] < '0' || packed[i] > '9') co_return make_error_code(errc::bad_reply);
+    spec_length = spec_length * 10 + static_cast<std::size_t>(packed[i] - '0');
+  }
+  if (spec_length > packed.size() - colon - 1) co_return make_error_code(errc::bad_reply);
+  co_return std::optional<job_payload>{
+      job_payload{packed.substr(colon + 1, spec_length), packed.substr(colon + 1 + spec_length)}};
 }
 
 // ---- faults: deadlines on the Redis clock, abandoning, payload clean-up, epoch -----------------------------------
@@ -394,8 +399,8 @@ std::int64_t scheduler_state::payload_ttl_ms(const job_requirements& req) const 
 
 net::awaitable<result<abandon_outcome>> scheduler_state::abandon(const std::string& job_id) {
   std::vector<std::string> keys = transition_keys_of<script_keys::abandon_job>(keys_.job_payload(job_id));
-  std::vector<std::string> args =
-      strings(selection_json(), job_id, std::to_string(config_.job_retention_ms), std::to_string(config_.backlog_scan));
+  std::vector<std::string> args = appended(selection_args(), job_id, std::to_string(config_.job_retention_ms),
+                                           std::to_string(config_.backlog_scan));
   auto r = co_await run("abandon_job", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   abandon_outcome out;

@@ -27,8 +27,8 @@ struct state_config {
   std::string key_prefix = "lingua";
   std::int64_t heartbeat_timeout_ms = 45000;  // a node silent this long is not selected, then removed
   double resource_threshold_percent = 95.0;   // cpu/gpu/mem at or above: not selected
-  int sample_size = 3;                        // candidates compared per selection (power of choices)
-  int sample_rounds = 3;                      // draws per wanted candidate before giving up
+  int sample_size = 3;                        // x sample_rounds: the most ready-set members of one pool
+  int sample_rounds = 3;                      // a selection looks at (least loaded first)
   int backlog_scan = 32;                      // waiting jobs a freed slot looks at
   std::int64_t backlog_max_wait_ms = 10000;
   std::int64_t job_retention_ms = 3600000;    // finished job state and payload
@@ -224,7 +224,7 @@ class scheduler_state {
   boost::asio::awaitable<result<std::vector<job_standing>>> job_outcomes(const std::vector<std::string>& job_ids);
 
  private:
-  std::string selection_json() const;
+  std::vector<std::string> selection_args() const;
   std::string deadline_arg() const;
   std::int64_t payload_ttl_ms(const job_requirements& req) const;
   boost::asio::awaitable<result<redis::reply>> run(const char* name, std::vector<std::string> extra_keys,

@@ -13,7 +13,7 @@
 namespace lingua::state {
 
 // Number of the state keys every transition script receives first (lua/includes/state_keys.lua, state_keys::fixed).
-inline constexpr std::size_t fixed_state_key_count = 12;
+inline constexpr std::size_t fixed_state_key_count = 13;
 
 // All the KEYS of a script that takes no state keys.
 template <std::size_t Declared, class... K>

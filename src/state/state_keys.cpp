@@ -5,7 +5,7 @@ namespace lingua::state {
 state_keys::state_keys(std::string_view prefix) : tag_("{" + std::string(prefix) + "}") {
   for (const char* suffix : {"node:info", "node:state", "node:load", "node:seen", "pool:all", "pool:free",
                              "pair:pools", "node:jobs", "node:unavailable", "jobs", "job:deadlines",
-                             "job:backlog"}) {
+                             "job:backlog", "node:ready"}) {
     fixed_.push_back(key(suffix));
   }
 }

@@ -11,7 +11,7 @@ class state_keys {
  public:
   explicit state_keys(std::string_view prefix);
 
-  // KEYS[1..12] of every transition script, in the order of lua/includes/state_keys.lua.
+  // KEYS[1..13] of every transition script, in the order of lua/includes/state_keys.lua.
   const std::vector<std::string>& fixed() const { return fixed_; }
   const std::string& tag() const { return tag_; }  // "{prefix}"
 

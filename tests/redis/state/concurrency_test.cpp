@@ -70,7 +70,7 @@ TEST_F(state_concurrency, concurrent_dispatches_never_over_reserve_and_all_count
   for (const auto& [id, max] : capacity) EXPECT_EQ(load_of(id), 0) << id;
   EXPECT_EQ(zcard("job:backlog"), 0);
   EXPECT_EQ(zcard("node:jobs"), 0);
-  EXPECT_EQ(zcard("pool:free"), 4) << "sentinel + three free nodes";
+  EXPECT_EQ(zcard("pool:free"), 3) << "three free nodes, one member each";
 }
 
 }  // namespace

@@ -15,8 +15,7 @@ TEST_F(state_registration, a_new_node_starts_registering_and_joins_the_pool_of_i
   EXPECT_EQ(reg->status, "registering");
   EXPECT_EQ(raw({"ZSCORE", state->keys().key("pool:all"), "en-zh|n1"}).str(), "0");
   EXPECT_EQ(zcard("pair:pools"), 3);  // en|en, en|zh, zh|zh
-  EXPECT_EQ(raw({"ZSCORE", state->keys().key("pool:free"), "en-zh|n1"}).type(), redis::reply::kind::nil)
-      << "a registering node is not free for jobs";
+  EXPECT_FALSE(in_ready_set("en-zh", "n1")) << "a registering node is not free for jobs";
 }
 
 TEST_F(state_registration, re_registering_updates_in_place_and_cleans_the_pool_it_left) {
@@ -74,7 +73,7 @@ TEST_F(state_registration, the_first_heartbeat_makes_the_node_ready_and_free) {
   auto hb = run(state->heartbeat("n1", state::node_runtime{}, nullptr));
   ASSERT_TRUE(hb);
   EXPECT_EQ(hb->status, "ready");
-  EXPECT_EQ(raw({"ZSCORE", state->keys().key("pool:free"), "en-zh|n1"}).str(), "0");
+  EXPECT_TRUE(in_ready_set("en-zh", "n1"));
 }
 
 TEST_F(state_registration, a_heartbeat_with_new_languages_moves_the_node_to_its_new_pool) {
@@ -84,7 +83,8 @@ TEST_F(state_registration, a_heartbeat_with_new_languages_moves_the_node_to_its_
   auto hb = run(state->heartbeat("n1", state::node_runtime{}, &caps));
   ASSERT_TRUE(hb);
   EXPECT_EQ(raw({"ZSCORE", state->keys().key("pool:all"), "en-ja-zh|n1"}).str(), "0");
-  EXPECT_EQ(raw({"ZSCORE", state->keys().key("pool:free"), "en-ja-zh|n1"}).str(), "0");
+  EXPECT_TRUE(in_ready_set("en-ja-zh", "n1"));
+  EXPECT_FALSE(in_ready_set("en-zh", "n1"));
   EXPECT_EQ(raw({"ZSCORE", state->keys().key("pool:all"), "en-zh|n1"}).type(), redis::reply::kind::nil);
   EXPECT_EQ(zcard("pair:pools"), 6);
 }
@@ -94,9 +94,10 @@ TEST_F(state_registration, a_draining_node_leaves_the_free_set_and_a_ready_one_c
   state::node_runtime draining;
   draining.status = "draining";
   ASSERT_TRUE(run(state->heartbeat("n1", draining, nullptr)));
-  EXPECT_EQ(zcard("pool:free"), 1) << "only the sentinel";
+  EXPECT_EQ(zcard("pool:free"), 0) << "nobody is ready";
   ASSERT_TRUE(run(state->heartbeat("n1", state::node_runtime{}, nullptr)));
-  EXPECT_EQ(zcard("pool:free"), 2);
+  EXPECT_EQ(zcard("pool:free"), 1);
+  EXPECT_TRUE(in_ready_set("en-zh", "n1"));
 }
 
 TEST_F(state_registration, node_offline_removes_the_node_and_returns_the_jobs_it_held) {

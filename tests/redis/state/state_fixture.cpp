@@ -69,6 +69,18 @@ std::int64_t state_test::zcard(const std::string& suffix) {
   return raw({"ZCARD", state->keys().key(suffix)}).as_integer().value_or(-1);
 }
 
+bool state_test::in_ready_set(const std::string& pool, const std::string& node_id) {
+  auto members = raw({"ZRANGEBYLEX", state->keys().key("pool:free"), "[" + pool + "|", "(" + pool + "}"});
+  for (const auto& m : members.elements()) {
+    const std::string& text = m.str();
+    if (text.size() > node_id.size() && text.compare(text.size() - node_id.size() - 1, std::string::npos,
+                                                     "|" + node_id) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 redis::reply state_test::raw(redis::command_args args) {
   auto r = run(client->command(std::move(args)));
   EXPECT_FALSE(r.ec) << r.ec.message();

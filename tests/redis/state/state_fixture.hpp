@@ -31,6 +31,8 @@ class state_test : public ::testing::Test {
   state::dispatch_request en_to_zh_job(const std::string& job_id, const std::string& session = "s-1") const;
   std::int64_t load_of(const std::string& node_id);
   std::int64_t zcard(const std::string& suffix);
+  // Whether the node has a member in the pool's part of the ready set (lua/includes/pools.lua).
+  bool in_ready_set(const std::string& pool, const std::string& node_id);
   redis::reply raw(redis::command_args args);
 
   boost::asio::io_context io;
