@@ -67,7 +67,18 @@ std::optional<protocol::job_result> run_job(const protocol::job_assign& job, eng
     if (cancelled) return std::nullopt;
 
     auto t = clock_type::now();
-    const std::string heard = stage("asr", [&] { return engines.asr->recognise(audio, src); });
+    // enable_streaming_asr absent means the scheduler did not say: stream (ours always sends true).
+    const bool stream = on_asr_text && job.enable_streaming_asr.value_or(true);
+    std::string last_partial;
+    const partial_hypothesis on_partial = [&](const std::string& words) {
+      if (cancelled) return false;  // stop decoding a cancelled job
+      if (stream && !words.empty() && words != last_partial) {
+        last_partial = words;
+        on_asr_text(words, false);
+      }
+      return true;
+    };
+    const std::string heard = stage("asr", [&] { return engines.asr->recognise(audio, src, on_partial); });
     timings.asr_ms = ms_since(t);
     if (cancelled) return std::nullopt;
     if (heard.empty()) {
@@ -78,7 +89,7 @@ std::optional<protocol::job_result> run_job(const protocol::job_assign& job, eng
       result.processing_time_ms = timings.total_ms;
       return result;
     }
-    if (on_asr_text) on_asr_text(heard);
+    if (on_asr_text) on_asr_text(heard, true);
     result.text_asr = heard;
 
     std::string translated = heard;

@@ -12,7 +12,10 @@
 
 namespace lingua::node {
 
-using asr_text_callback = std::function<void(const std::string& text)>;
+// The words heard so far while recognising (`is_final` false, a growing hypothesis; only when the job asks for
+// streaming ASR) and once the recognised text (`is_final` true, equal to the result's text_asr). Never called for a
+// cancelled job after it notices the cancel flag, nor after run_job returns.
+using asr_text_callback = std::function<void(const std::string& text, bool is_final)>;
 
 // The job_result to send, or nullopt when the job was cancelled. Silence gives a successful empty result
 // (extra.reason "ASR_EMPTY"); a missing language gives success:false with MODEL_NOT_AVAILABLE and details.service_type;

@@ -328,12 +328,14 @@ void node_client::dispatch() {
     worker* w = workers_[index].get();
     // Runs on the worker's thread; only copies cross the threads, and results come back through the loop.
     asio::post(w->context, [this, w, index, key, job, cancelled = running.cancelled, node_id = node_id_] {
-      auto on_asr_text = [this, job, cancelled, node_id](const std::string& text) {
+      // Partials are posted to the loop before the result (one poster, FIFO), so none follows its job_result; one
+      // that arrives after a cancel or after the job left the table is dropped.
+      auto on_asr_text = [this, key, job, cancelled, node_id](const std::string& text, bool is_final) {
         protocol::node_asr_partial partial{.job_id = job.job_id, .node_id = node_id, .session_id = job.session_id,
-                                           .utterance_index = job.utterance_index, .text = text, .is_final = true,
+                                           .utterance_index = job.utterance_index, .text = text, .is_final = is_final,
                                            .trace_id = job.trace_id};
-        asio::post(loop_, [this, cancelled, message = protocol::to_json(partial)]() mutable {
-          if (!cancelled->load()) send(std::move(message));
+        asio::post(loop_, [this, key, cancelled, message = protocol::to_json(partial)]() mutable {
+          if (!cancelled->load() && jobs_.contains(key)) send(std::move(message));
         });
       };
       std::optional<protocol::job_result> result;

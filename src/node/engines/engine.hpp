@@ -6,6 +6,7 @@
 // engine_set). An engine whose library has process-wide state guards that state itself.
 // Errors: an engine throws engine_error; `model_missing` means the language (pair) is not installed.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -32,14 +33,21 @@ struct language_pair {
   bool operator==(const language_pair&) const = default;
 };
 
+// Called on the decoding thread with the words heard so far while an utterance is being recognised (a hypothesis
+// that grows and may still change; not the final text). Returning false abandons the decoding (the job was
+// cancelled): recognise then returns at once with whatever it has.
+using partial_hypothesis = std::function<bool(const std::string& words_so_far)>;
+
 class asr_engine {
  public:
   virtual ~asr_engine() = default;
   virtual std::string name() const = 0;
   // Two-letter codes this engine can hear.
   virtual std::vector<std::string> languages() const = 0;
-  // The words heard in one whole utterance ("" for silence or noise).
-  virtual std::string recognise(const pcm16& audio, const std::string& language) = 0;
+  // The words heard in one whole utterance ("" for silence or noise). An engine that decodes incrementally reports
+  // its hypotheses to `on_partial` (may be empty) while it works; one that cannot simply never calls it.
+  virtual std::string recognise(const pcm16& audio, const std::string& language,
+                                const partial_hypothesis& on_partial = {}) = 0;
 };
 
 class mt_engine {

@@ -75,7 +75,7 @@ bool is_language_code(const std::string& code) {
 http_asr::http_asr(http_engine_options options, std::vector<std::string> languages)
     : options_(std::move(options)), languages_(std::move(languages)) {}
 
-std::string http_asr::recognise(const pcm16& audio, const std::string& language) {
+std::string http_asr::recognise(const pcm16& audio, const std::string& language, const partial_hypothesis&) {
   if (!contains(languages_, language)) throw engine_error("http-asr: language " + language + " not configured", true);
   static std::atomic<std::uint64_t> requests{0};
   std::string bytes;

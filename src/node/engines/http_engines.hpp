@@ -33,7 +33,9 @@ class http_asr final : public asr_engine {
   http_asr(http_engine_options options, std::vector<std::string> languages);
   std::string name() const override { return "http-asr"; }
   std::vector<std::string> languages() const override { return languages_; }
-  std::string recognise(const pcm16& audio, const std::string& language) override;
+  // The service answers with the whole text: no partial hypotheses.
+  std::string recognise(const pcm16& audio, const std::string& language,
+                        const partial_hypothesis& on_partial = {}) override;
 
  private:
   http_engine_options options_;

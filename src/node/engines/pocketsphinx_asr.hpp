@@ -1,8 +1,9 @@
 #pragma once
 // Speech recognition with CMU PocketSphinx (Debian's libpocketsphinx, the 5prealpha API) and the acoustic model,
 // language model and dictionary of each installed language under `model_dir` (pocketsphinx-en-us installs
-// en-us/, en-us.lm.bin and cmudict-en-us.dict). Each utterance is decoded as a whole (full_utt): a fresh decoder
-// fed streamed audio decodes its first utterance badly.
+// en-us/, en-us.lm.bin and cmudict-en-us.dict). The node has each utterance's whole audio: its features and cepstral
+// mean are computed over the whole utterance, then the search is fed in blocks so partial hypotheses come out while
+// it decodes.
 #include <map>
 #include <memory>
 #include <string>
@@ -27,7 +28,10 @@ class pocketsphinx_asr final : public asr_engine {
 
   std::string name() const override { return "pocketsphinx"; }
   std::vector<std::string> languages() const override;
-  std::string recognise(const pcm16& audio, const std::string& language) override;
+  // Reports the hypothesis to `on_partial` after every 0.4 s of audio decoded; the final text is what a full_utt
+  // decode gives (see decode in the .cpp).
+  std::string recognise(const pcm16& audio, const std::string& language,
+                        const partial_hypothesis& on_partial = {}) override;
 
   // PocketSphinx's noise removal carries its noise estimate from one utterance to the next, and a fresh decoder has
   // none: its first utterance came out differently, and worse, than the same audio later ("call me back that

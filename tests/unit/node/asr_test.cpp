@@ -1,4 +1,8 @@
 #include <gtest/gtest.h>
+#include <pocketsphinx.h>
+
+#include <random>
+#include <sstream>
 
 #include "node/engines/espeak_tts.hpp"
 #include "node/engines/pocketsphinx_asr.hpp"
@@ -53,6 +57,95 @@ TEST(PocketsphinxFreshDecoder, WarmedUpAtStartOnEspeakSpeechRecognisesItsFirstUt
   const std::string first = fresh.recognise(speech, "en");
   fresh.recognise(test::flite_speech("good morning my friend"), "en");
   EXPECT_EQ(fresh.recognise(speech, "en"), first);
+}
+
+std::vector<std::string> words_of(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+// Speech as a browser sends it: quiet noise before and after the words.
+pcm16 padded(const pcm16& speech, double lead_s, double trail_s) {
+  std::mt19937 noise_source(7);
+  std::uniform_int_distribution<int> noise(-30, 30);
+  pcm16 out;
+  for (auto i = 0; i < static_cast<int>(lead_s * sample_rate_hz); ++i) out.push_back(static_cast<std::int16_t>(noise(noise_source)));
+  out.insert(out.end(), speech.begin(), speech.end());
+  for (auto i = 0; i < static_cast<int>(trail_s * sample_rate_hz); ++i) out.push_back(static_cast<std::int16_t>(noise(noise_source)));
+  return out;
+}
+
+TEST_F(PocketsphinxAsr, ReportsAGrowingHypothesisWhileItDecodesAndEndsWithTheWholeText) {
+  const std::string text = "please call me back this afternoon";
+  std::vector<std::string> partials;
+  const std::string heard = asr.recognise(test::flite_speech(text), "en", [&](const std::string& words) {
+    if (!words.empty() && (partials.empty() || partials.back() != words)) partials.push_back(words);
+    return true;
+  });
+  EXPECT_GE(test::words_in_common(text, heard), 5u) << heard;
+  ASSERT_GE(partials.size(), 2u) << "one hypothesis or none while decoding";
+  // Growing: the first hypothesis has fewer words than the text, the last is (nearly) the text.
+  EXPECT_LT(words_of(partials.front()).size(), words_of(heard).size()) << partials.front();
+  EXPECT_GE(test::words_in_common(heard, partials.back()) + 1, words_of(heard).size()) << partials.back();
+}
+
+TEST_F(PocketsphinxAsr, StopsDecodingWhenThePartialListenerSaysSo) {
+  int calls = 0;
+  asr.recognise(test::flite_speech("please call me back this afternoon"), "en", [&](const std::string&) {
+    ++calls;
+    return false;
+  });
+  EXPECT_EQ(calls, 1);
+}
+
+// The reference: PocketSphinx decoding the utterance as a whole (full_utt), with the model's batch CMN.
+class whole_utterance_decoder {
+ public:
+  whole_utterance_decoder() {
+    const std::string dir = std::string(default_pocketsphinx_model_dir) + "/en-us/";
+    config_ = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", (dir + "en-us").c_str(), "-lm", (dir + "en-us.lm.bin").c_str(),
+                          "-dict", (dir + "cmudict-en-us.dict").c_str(), "-logfn", "/dev/null", nullptr);
+    ps_ = ps_init(config_);
+  }
+  ~whole_utterance_decoder() {
+    ps_free(ps_);
+    cmd_ln_free_r(config_);
+  }
+  whole_utterance_decoder(const whole_utterance_decoder&) = delete;
+  whole_utterance_decoder& operator=(const whole_utterance_decoder&) = delete;
+  std::string decode(const pcm16& audio) {
+    ps_start_utt(ps_);
+    ps_process_raw(ps_, audio.data(), audio.size(), FALSE, TRUE);
+    ps_end_utt(ps_);
+    std::int32_t score = 0;
+    const char* h = ps_get_hyp(ps_, &score);
+    return h ? h : "";
+  }
+
+ private:
+  cmd_ln_t* config_ = nullptr;
+  ps_decoder_t* ps_ = nullptr;
+};
+
+// Decoding in blocks for partials must not cost accuracy: the final text is exactly the whole-utterance decode's, on
+// clean speech and on speech padded with quiet noise as a browser sends it (live CMN made the latter "all are you to
+// that" before the utterance's own mean was used).
+TEST(PocketsphinxPartials, TheFinalTextIsWhatAWholeUtteranceDecodeGivesOnCleanAndPaddedSpeech) {
+  pocketsphinx_asr streamed;
+  whole_utterance_decoder whole;
+  const pcm16 first = test::flite_speech("hello how are you today i am fine thank you");
+  // The same history for both: the engine decodes its first utterance twice (warming up).
+  whole.decode(first);
+  EXPECT_EQ(streamed.recognise(first, "en", [](const std::string&) { return true; }), whole.decode(first));
+  for (const std::string text : {"hello how are you today", "good morning my friend", "where is the train station"}) {
+    const pcm16 speech = test::flite_speech(text);
+    for (const pcm16& audio : {speech, padded(speech, 1.0, 1.5)}) {
+      EXPECT_EQ(streamed.recognise(audio, "en", [](const std::string&) { return true; }), whole.decode(audio))
+          << text << (audio.size() == speech.size() ? "" : " (padded)");
+    }
+  }
 }
 
 TEST_F(PocketsphinxAsr, SilenceGivesNoWords) {

@@ -45,7 +45,7 @@ engine_set* JobRunner::engines_ = nullptr;
 TEST_F(JobRunner, OpusSpeechBecomesSpanishTextAndOpusSpeech) {
   std::string partial;
   auto result = run_job(job_with(test::flite_speech("hello how are you today")), *engines_, cancelled_, "node-a",
-                        [&](const std::string& text) { partial = text; });
+                        [&](const std::string& text, bool) { partial = text; });
   ASSERT_TRUE(result);
   ASSERT_TRUE(result->success) << (result->error ? result->error->message : "");
   EXPECT_EQ(result->job_id, "job-1");
@@ -64,6 +64,50 @@ TEST_F(JobRunner, OpusSpeechBecomesSpanishTextAndOpusSpeech) {
               result->extra->service_timings->tts_ms && result->extra->service_timings->total_ms);
 }
 
+struct heard_text {
+  std::string text;
+  bool is_final;
+};
+
+TEST_F(JobRunner, PartialTextsComeWhileRecognisingThenTheFinalTextOnce) {
+  std::vector<heard_text> heard;
+  auto result = run_job(job_with(test::flite_speech("please call me back this afternoon")), *engines_, cancelled_,
+                        "node-a", [&](const std::string& text, bool is_final) { heard.push_back({text, is_final}); });
+  ASSERT_TRUE(result && result->success);
+  ASSERT_GE(heard.size(), 3u) << "fewer than two partials before the final text";
+  for (std::size_t i = 0; i + 1 < heard.size(); ++i) {
+    EXPECT_FALSE(heard[i].is_final) << heard[i].text;
+    EXPECT_FALSE(heard[i].text.empty());
+    if (i > 0) EXPECT_NE(heard[i].text, heard[i - 1].text) << "a partial repeated";
+  }
+  EXPECT_TRUE(heard.back().is_final);
+  EXPECT_EQ(heard.back().text, result->text_asr.value_or(""));
+}
+
+TEST_F(JobRunner, AJobWithoutStreamingAsrGetsOnlyTheFinalText) {
+  auto job = job_with(test::flite_speech("please call me back this afternoon"));
+  job.enable_streaming_asr = false;
+  std::vector<heard_text> heard;
+  auto result = run_job(job, *engines_, cancelled_, "node-a",
+                        [&](const std::string& text, bool is_final) { heard.push_back({text, is_final}); });
+  ASSERT_TRUE(result && result->success);
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_TRUE(heard.front().is_final);
+}
+
+// A cancel arriving while the audio is being recognised stops the decoding: no further partial, no final text.
+TEST_F(JobRunner, ACancelDuringRecognitionStopsThePartials) {
+  std::vector<heard_text> heard;
+  auto result = run_job(job_with(test::flite_speech("please call me back this afternoon")), *engines_, cancelled_,
+                        "node-a", [&](const std::string& text, bool is_final) {
+                          heard.push_back({text, is_final});
+                          cancelled_ = true;  // the scheduler's job_cancel, as the first partial goes out
+                        });
+  EXPECT_FALSE(result);
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_FALSE(heard.front().is_final);
+}
+
 TEST_F(JobRunner, SilenceGivesAnEmptyAsrResult) {
   auto result = run_job(job_with(pcm16(16000, 0)), *engines_, cancelled_, "node-a", {});
   ASSERT_TRUE(result);
@@ -78,7 +122,7 @@ TEST_F(JobRunner, ACancelledJobStopsAtTheNextStageAndSendsNothing) {
   bool heard = false;
   cancelled_ = true;
   auto result = run_job(job_with(test::flite_speech("hello")), *engines_, cancelled_, "node-a",
-                        [&](const std::string&) { heard = true; });
+                        [&](const std::string&, bool) { heard = true; });
   EXPECT_FALSE(result);
   EXPECT_FALSE(heard);
 }
