@@ -81,10 +81,10 @@ std::string hypothesis_of(ps_decoder_t* ps) {
 
 // One whole utterance; the hypothesis, "" for none. The model normalises with batch CMN (the utterance's own
 // cepstral mean), which PocketSphinx only applies to a full_utt decode; a decode fed in blocks falls back to live CMN,
-// whose running mean is a poor estimate at the start of an utterance and degraded the final text ("all are you to
-// that" for padded browser speech). So the cepstra are computed first, their mean set as the live mean, and the
-// search fed in blocks: the same features as full_utt (docs/benchmarks.md, "Partial hypotheses"), with a hypothesis
-// after every block for `on_partial`.
+// whose running mean starts from the model's initial estimate (an earlier attempt feeding raw audio in blocks got
+// worse final texts on padded browser speech). So the cepstra are computed first, their mean set as the live mean,
+// and the search fed in blocks: the features a full_utt decode normalises with, and a hypothesis after every block
+// for `on_partial` (measured in docs/benchmarks.md, "Partial hypotheses").
 std::string decode(ps_decoder_t* ps, const pcm16& audio, const partial_hypothesis& on_partial) {
   cepstra c = cepstra_of(ps, audio);
   const std::vector<mfcc_t> mean = utterance_mean(c, static_cast<std::size_t>(fe_get_output_size(ps_get_fe(ps))));

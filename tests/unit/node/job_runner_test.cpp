@@ -78,7 +78,9 @@ TEST_F(JobRunner, PartialTextsComeWhileRecognisingThenTheFinalTextOnce) {
   for (std::size_t i = 0; i + 1 < heard.size(); ++i) {
     EXPECT_FALSE(heard[i].is_final) << heard[i].text;
     EXPECT_FALSE(heard[i].text.empty());
-    if (i > 0) EXPECT_NE(heard[i].text, heard[i - 1].text) << "a partial repeated";
+    if (i > 0) {
+      EXPECT_NE(heard[i].text, heard[i - 1].text) << "a partial repeated";
+    }
   }
   EXPECT_TRUE(heard.back().is_final);
   EXPECT_EQ(heard.back().text, result->text_asr.value_or(""));
