@@ -6,6 +6,10 @@
 // Two coroutines per session: the dispatch loop places utterances one at a time, in order (so the audio path and
 // the `utterance` path both reach nodes in utterance_index order), and the clock wakes the session at its next
 // deadline (pause cut, hangover end, a result gap to skip, an `utterance` gap to give up on).
+//
+// One class, one file per job: session_actor.cpp (lifecycle, client messages, clock), session_placement.cpp
+// (utterances become jobs), session_watch.cpp (lost job news), session_news.cpp (job news becomes client messages:
+// rendered by result_render, released in order by result_delivery).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "endpoint/result_delivery.hpp"
+#include "endpoint/session_job.hpp"
 #include "endpoint/session_profile.hpp"
 #include "jobs/job_service.hpp"
 #include "metrics/scheduler_metrics.hpp"
@@ -97,81 +103,56 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
     std::optional<session::utterance_cut> cut;          // audio path
     std::optional<protocol::utterance> message;         // utterance path (audio moved out)
   };
-  struct job_context {
-    std::uint64_t utterance_index = 0;
-    std::string target_lang;
-    std::vector<std::string> listeners;
-    std::int64_t created_ms = 0;      // steady clock
-    std::int64_t created_wall_ms = 0; // system clock
-    std::int64_t dispatched_wall_ms = 0;
-    std::int64_t cut_ms = 0;     // steady clock
-    std::int64_t queued_ms = -1; // steady clock: since when it waits in the backlog (-1: not waiting)
-    std::string node_id;
-    std::string trace_id;
-    std::vector<std::string> languages;              // for refusal texts
-    std::shared_ptr<const jobs::job_order> order;    // kept until the outcome, to place the job again
-    // watch_jobs(): when to look the job up in the state next, the interval after that, and what was seen.
-    std::int64_t look_at_ms = 0;  // steady clock
-    std::int64_t look_step_ms = 0;
-    int unknown_looks = 0;        // looks that found no record of the job
-    int placed_again = 0;         // times placed again because its news was lost
-  };
-  struct outbound {  // client messages of one utterance, released in order
-    std::vector<std::string> texts;
-    std::vector<std::string> listeners;
-    std::int64_t cut_ms = -1;  // a result: its utterance's cut time, for the end-to-end latency
-  };
-
-  void enqueue(std::vector<session::utterance_cut> cuts);
-  // Counts the cuts by reason, and the silent ones the segmenter dropped since the last look.
-  void count_cuts(const std::vector<session::utterance_cut>& cuts);
-  // The job left the backlog (sent, or ended): its wait is observed once.
-  void backlog_left(job_context& job);
-  void enqueue(work w);
-  void enqueue_ready_utterances(std::int64_t now);
+  // Clock (session_actor.cpp): wakes the session at its next deadline.
   void on_clock();
   void rearm();
   std::optional<std::int64_t> next_deadline() const;
   boost::asio::awaitable<void> clock_loop();
+  void send_error(const std::string& code, const std::string& message);
+
+  // Utterance placement (session_placement.cpp): cuts and `utterance` messages become work, work becomes one job
+  // per audience, placed one utterance at a time in order.
+  void enqueue(std::vector<session::utterance_cut> cuts);
+  void enqueue(work w);
+  void enqueue_ready_utterances(std::int64_t now);
+  // Counts the cuts by reason, and the silent ones the segmenter dropped since the last look.
+  void count_cuts(const std::vector<session::utterance_cut>& cuts);
+  // The job left the backlog (sent, or ended): its wait is observed once.
+  void backlog_left(session_job& job);
   boost::asio::awaitable<void> dispatch_loop();
   boost::asio::awaitable<void> dispatch(work w);
   boost::asio::awaitable<void> dispatch_one(const work& w, const audience& who);
   // What the client learns from a dispatch report (also for a job placed again after Redis lost its data).
   void on_dispatch_report(const std::string& job_id, const jobs::dispatch_report& report);
   boost::asio::awaitable<void> place_again();
-  // The safety net for job news lost between instances (the node's instance ended the job in the state and died
-  // before telling this one): jobs not heard the end of are looked up in the state, after lost_news_after_ms
-  // and then at doubling intervals. One that ended that long ago without its news arriving is placed again once
-  // (it was done: a new job, a new key) or reported with its recorded failure; the state has fenced it (ended), so
-  // no late result can follow, and a late delivery of its news is ignored (the session forgot the job).
+
+  // Lost-news watch (session_watch.cpp): the safety net for job news lost between instances (the node's instance
+  // ended the job in the state and died before telling this one): jobs not heard the end of are looked up in the
+  // state, after lost_news_after_ms and then at doubling intervals. One that ended that long ago without its news
+  // arriving is placed again once (it was done: a new job, a new key) or reported with its recorded failure; the
+  // state has fenced it (ended), so no late result can follow, and a late delivery of its news is ignored (the
+  // session forgot the job).
   void maybe_watch_jobs(std::int64_t now);
   boost::asio::awaitable<void> watch_jobs();
   boost::asio::awaitable<void> place_lost(const std::string& job_id, std::int64_t ended_ago_ms);
   void report_lost_failure(const std::string& job_id, const std::string& reason);
 
-  session::result_order<outbound>& order_for(const std::string& target_lang, std::uint64_t first_index);
-  void resolve(const job_context& job, std::optional<outbound> out);
-  void release_ready();
-  // Results for a listener of this session's room that is not this session: queued per listener and sent by one
-  // coroutine per listener, one after another, so they arrive in order wherever the listener is connected.
-  void send_to_listener(const std::string& listener, std::string text);
-  boost::asio::awaitable<void> drain_listener(std::string listener);
-  outbound error_outbound(const job_context& job, const std::string& job_id, const std::string& code,
-                          const std::string& message, std::optional<nlohmann::json> details);
+  // Job news (session_news.cpp): what a job's news becomes for the client (result_render), handed to result
+  // delivery, which releases it in utterance order.
+  void resolve(const session_job& job, std::optional<outbound> out);
+  void fail(const session_job& job, const std::string& job_id, const std::string& code, const std::string& message,
+            std::optional<nlohmann::json> details);
   void on_finished(const std::string& job_id, protocol::job_result& result);
-  void send_ui_event(const job_context& job, const std::string& job_id, protocol::ui_event_type event,
+  void send_ui_event(const session_job& job, const std::string& job_id, protocol::ui_event_type event,
                      std::optional<std::uint64_t> elapsed_ms);
-  void send_error(const std::string& code, const std::string& message);
 
   context ctx_;
-  std::shared_ptr<net::connection> conn_;
   session_profile profile_;
   session::segmenter segmenter_;
   session::utterance_groups groups_;
   session::result_order<protocol::utterance> utterance_order_;
-  std::map<std::string, session::result_order<outbound>> result_orders_;
-  std::map<std::string, job_context> jobs_;
-  std::map<std::string, std::deque<std::string>> listener_queues_;  // present while its drainer runs
+  std::shared_ptr<result_delivery> delivery_;
+  std::map<std::string, session_job> jobs_;
   std::deque<work> queue_;
   boost::asio::steady_timer clock_;
   boost::asio::steady_timer work_signal_;

@@ -103,13 +103,13 @@ asio::awaitable<void> session_actor::watch_jobs() {
 asio::awaitable<void> session_actor::place_lost(const std::string& job_id, std::int64_t ended_ago_ms) {
   auto it = jobs_.find(job_id);
   if (it == jobs_.end()) co_return;
-  job_context job = std::move(it->second);
+  session_job job = std::move(it->second);
   jobs_.erase(it);  // the ended job is forgotten: a late delivery of its news is ignored
   if (job.placed_again > 0 || !job.order) {
     spdlog::warn("session {}: the news of job {} (utterance {}) was lost again: reported", profile_.session_id, job_id,
                  job.utterance_index);
-    resolve(job, error_outbound(job, job_id, "INTERNAL_ERROR",
-                                "the result of this utterance was lost between scheduler instances", std::nullopt));
+    fail(job, job_id, "INTERNAL_ERROR", "the result of this utterance was lost between scheduler instances",
+         std::nullopt);
     co_return;
   }
   jobs::job_order order = *job.order;
@@ -133,12 +133,12 @@ asio::awaitable<void> session_actor::place_lost(const std::string& job_id, std::
 void session_actor::report_lost_failure(const std::string& job_id, const std::string& reason) {
   auto it = jobs_.find(job_id);
   if (it == jobs_.end()) return;
-  const job_context job = std::move(it->second);
+  const session_job job = std::move(it->second);
   jobs_.erase(it);
   const auto [code, message] = recorded_failure(reason);
   spdlog::warn("session {}: job {} (utterance {}) failed ({}) and its news never came: reported", profile_.session_id,
                job_id, job.utterance_index, reason);
-  resolve(job, error_outbound(job, job_id, code, message, std::nullopt));
+  fail(job, job_id, code, message, std::nullopt);
 }
 
 }  // namespace lingua::endpoint
