@@ -303,7 +303,8 @@ int scheduler_app::run() {
   const endpoint::node_link_context node_context{
       state, router, jobs, static_cast<std::uint32_t>(config_.nodes.default_max_concurrent_jobs),
       input_limits_of(config_), &gate,
-      static_cast<std::uint32_t>(config_.nodes.serial_max_concurrent_jobs), &meters};
+      static_cast<std::uint32_t>(config_.nodes.serial_max_concurrent_jobs), &meters,
+      config_.limits.node_register_burst, config_.limits.node_register_interval_ms};
   front.handle_websocket(
       "/ws/node",
       [&](const std::shared_ptr<net::connection>& conn, const net::http_request& upgrade) {

@@ -277,6 +277,11 @@ std::vector<config_field> build_fields() {
                           "Largest opaque JSON value relayed or kept (error details, WebRTC sdp, metrics), bytes"),
       LINGUA_CONFIG_FIELD(input, max_text_bytes, "Longest display name or reason a session may send, bytes"),
 
+      LINGUA_CONFIG_FIELD(limits, node_register_burst,
+                          "node_register messages one node socket may send at once, the first included"),
+      LINGUA_CONFIG_FIELD(limits, node_register_interval_ms,
+                          "After that burst, one more node_register per socket per this interval, ms"),
+
       LINGUA_CONFIG_FIELD(log, level, "Log level: trace, debug, info, warn, error, critical or off", "--log-level"),
       LINGUA_CONFIG_FIELD(log, peer_lines_per_window,
                           "Log lines one source address can cause per kind and window"),

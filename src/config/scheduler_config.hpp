@@ -169,6 +169,14 @@ struct input_section {
   bool operator==(const input_section&) const = default;
 };
 
+// [limits]: how often one connection may repeat a request that is costly for the shared state.
+struct limits_section {
+  std::size_t node_register_burst = 5;             // node_register per node socket at once (the first included)
+  std::int64_t node_register_interval_ms = 10000;  // then one more per this interval, ms
+
+  bool operator==(const limits_section&) const = default;
+};
+
 // [log]
 struct log_section {
   std::string level = "info";                      // trace, debug, info, warn, error, critical or off
@@ -198,6 +206,7 @@ struct scheduler_config {
   rooms_section rooms;
   routing_section routing;
   input_section input;
+  limits_section limits;
   log_section log;
   metrics_section metrics;
 

@@ -202,6 +202,9 @@ std::vector<std::string> validate(const scheduler_config& config) {
   p.at_least("input.max_relayed_json_bytes", input.max_relayed_json_bytes, std::size_t{1});
   p.at_least("input.max_text_bytes", input.max_text_bytes, std::size_t{1});
 
+  p.at_least("limits.node_register_burst", config.limits.node_register_burst, std::size_t{1});
+  p.positive("limits.node_register_interval_ms", config.limits.node_register_interval_ms);
+
   constexpr std::array<std::string_view, 7> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
   p.at_least("log.peer_lines_per_window", config.log.peer_lines_per_window, std::size_t{1});
   p.positive("log.peer_window_ms", config.log.peer_window_ms);

@@ -12,18 +12,19 @@ namespace lingua::endpoint {
 namespace asio = boost::asio;
 
 namespace {
-// node_register per socket: the first one and a few re-registers at once, then one per interval. The node agent
-// registers once per connection; a loop of re-registers must not make the scheduler run the register script (and
-// rewrite the node's pool and pair index) without bound.
-constexpr double register_burst = 5;
-constexpr auto register_interval = std::chrono::seconds(10);
+// node_register per socket ([limits] node_register_burst, node_register_interval_ms): the first one and a few
+// re-registers at once, then one per interval. The node agent registers once per connection; a loop of re-registers
+// must not make the scheduler run the register script (and rewrite the node's pool and pair index) without bound.
+std::string interval_text(std::int64_t ms) {
+  return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+}
 }  // namespace
 
 node_link::node_link(node_link_context context, std::shared_ptr<net::connection> conn, auth::node_identity identity)
     : ctx_(context),
       conn_(std::move(conn)),
       identity_(std::move(identity)),
-      registrations_(1.0 / static_cast<double>(register_interval.count()), register_burst,
+      registrations_(1000.0 / static_cast<double>(ctx_.register_interval_ms), static_cast<double>(ctx_.register_burst),
                      net::token_bucket::clock::now()) {}
 
 bool node_link::send_text(std::string text) {
@@ -155,8 +156,8 @@ bool node_link::register_allowed() {
                  node_id_.empty() ? "unregistered" : node_id_);
   std::string registered_as = node_id_.empty() ? "" : "; this connection stays registered as '" + node_id_ + "'";
   send_error("RATE_LIMITED", "node_register repeated too often on this connection (at most " +
-                                 std::to_string(static_cast<int>(register_burst)) + " at once, then one every " +
-                                 std::to_string(register_interval.count()) + " s): try again in " +
+                                 std::to_string(ctx_.register_burst) + " at once, then one every " +
+                                 interval_text(ctx_.register_interval_ms) + "): try again in " +
                                  std::to_string(wait.count()) + " s" + registered_as);
   return false;
 }

@@ -36,6 +36,9 @@ struct node_link_context {
   const auth::gatekeeper* gate = nullptr;  // for ids reserved to per-node tokens; nullptr: none reserved
   std::uint32_t serial_max_jobs = 1;  // for a node that reports gpu_queue_length and declares no capacity
   metrics::scheduler_metrics* metrics = nullptr;  // refused frames are counted here when set
+  // node_register per socket ([limits]): the first one and a few re-registers at once, then one per interval.
+  std::size_t register_burst = 5;
+  std::int64_t register_interval_ms = 10000;
 };
 
 class node_link : public net::connection_handler,

@@ -85,6 +85,9 @@ TEST(config_defaults, match_the_documented_values) {
   EXPECT_EQ(c.routing.dead_letter_after_deliveries, 10u);
   EXPECT_EQ(c.routing.dead_letter_maxlen, 10000u);
 
+  EXPECT_EQ(c.limits.node_register_burst, 5u);
+  EXPECT_EQ(c.limits.node_register_interval_ms, 10000);
+
   EXPECT_EQ(c.log.level, "info");
 }
 

@@ -138,5 +138,13 @@ TEST(config_validation, reports_every_problem_at_once) {
   EXPECT_EQ(validate(c).size(), 4u);
 }
 
+TEST(config_validation, rejects_a_node_register_limit_that_would_refuse_every_registration) {
+  scheduler_config c;
+  c.limits.node_register_burst = 0;
+  c.limits.node_register_interval_ms = 0;
+  EXPECT_THAT(validate(c), ElementsAre(HasSubstr("limits.node_register_burst must be at least 1 (got 0)"),
+                                       HasSubstr("limits.node_register_interval_ms must be positive (got 0)")));
+}
+
 }  // namespace
 }  // namespace lingua::config
