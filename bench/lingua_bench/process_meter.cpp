@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -37,14 +38,42 @@ std::optional<process_reading> read_process(pid_t pid) {
   return out;
 }
 
+namespace {
+
+// The live children of `pid` (/proc/<pid>/task/<tid>/children, every thread's).
+std::vector<pid_t> children_of(pid_t pid) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream list(task.path() / "children");
+    for (pid_t child = 0; list >> child;) out.push_back(child);
+  }
+  return out;
+}
+
+std::string command_of(pid_t pid) {
+  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  return name;
+}
+
+void add_tree(pid_t pid, process_reading& sum) {
+  if (auto r = read_process(pid)) {
+    sum.cpu_seconds += r->cpu_seconds;
+    sum.rss_bytes += r->rss_bytes;
+  }
+  for (const pid_t child : children_of(pid)) {
+    if (command_of(child) != "redis-server") add_tree(child, sum);
+  }
+}
+
+}  // namespace
+
 process_reading read_processes(const std::vector<pid_t>& pids) {
   process_reading sum;
-  for (const pid_t pid : pids) {
-    if (auto r = read_process(pid)) {
-      sum.cpu_seconds += r->cpu_seconds;
-      sum.rss_bytes += r->rss_bytes;
-    }
-  }
+  for (const pid_t pid : pids) add_tree(pid, sum);
   return sum;
 }
 

@@ -16,7 +16,8 @@ struct process_reading {
 
 // nullopt when the process is gone.
 std::optional<process_reading> read_process(pid_t pid);
-// The sum over `pids` (missing processes count as 0).
+// The sum over `pids` and their live descendants (the workers of a `--workers N` scheduler), an embedded
+// redis-server child excepted (missing processes count as 0).
 process_reading read_processes(const std::vector<pid_t>& pids);
 // This process (getrusage): CPU only.
 double own_cpu_seconds();

@@ -119,6 +119,7 @@ net::server_config server_config_of(const config::scheduler_config& c) {
   s.idle_timeout = std::chrono::milliseconds(c.server.idle_timeout_ms);
   s.http_timeout = std::chrono::milliseconds(c.server.http_request_timeout_ms);
   s.rate_limit_close_after = std::chrono::milliseconds(c.server.rate_limit_close_after_ms);
+  s.reuse_port = c.server.workers > 1;  // a worker of worker_pool: its siblings listen on the same port
   return s;
 }
 

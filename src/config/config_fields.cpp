@@ -178,6 +178,10 @@ std::vector<config_field> build_fields() {
                           "Open-files limit (RLIMIT_NOFILE) set at start, the caps derive from it; 0 = the hard limit"),
       LINGUA_CONFIG_FIELD(server, tls_cert, "PEM certificate chain file: serve wss:// and https://; empty: plain"),
       LINGUA_CONFIG_FIELD(server, tls_key, "PEM private key file of tls_cert (set both or neither)"),
+      LINGUA_CONFIG_FIELD(server, workers,
+                          "Scheduler instances (child processes, one event loop each) sharing the port; 1: this "
+                          "process",
+                          "--workers"),
 
       LINGUA_CONFIG_FIELD(auth, allow_anonymous_nodes, "Nodes need no token (development only)"),
       LINGUA_CONFIG_FIELD(auth, node_token, "Token shared by every node; empty: none"),

@@ -29,6 +29,9 @@ struct server_section {
   std::size_t max_open_files = 0;                  // RLIMIT_NOFILE set at start; 0: the hard limit
   std::string tls_cert;                            // PEM certificate chain: serve wss:// and https://; "" = plain
   std::string tls_key;                             // PEM private key of tls_cert (set both or neither)
+  // Scheduler instances run by this process (--workers): 1 = this process is the instance; N > 1 = N child
+  // processes, each a normal single-loop instance with its own instance id, sharing the port (SO_REUSEPORT).
+  std::size_t workers = 1;
 
   bool operator==(const server_section&) const = default;
 };

@@ -55,6 +55,10 @@ std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\
 
 }  // namespace
 
+// With workers, instance.id is a prefix: worker k is "<id>-w<k>" (k ≤ max_workers: at most 5 more characters).
+constexpr std::size_t max_workers = 256;
+constexpr std::size_t worker_id_suffix_bytes = 5;
+
 std::vector<std::string> validate(const scheduler_config& config) {
   problems p;
 
@@ -71,6 +75,14 @@ std::vector<std::string> validate(const scheduler_config& config) {
   }
   p.not_negative("server.shutdown_grace_ms", server.shutdown_grace_ms);
   p.at_least("server.max_connections", server.max_connections, std::size_t{1});
+  if (server.workers < 1 || server.workers > max_workers) {
+    p.add("server.workers", "must be between 1 and " + std::to_string(max_workers), std::to_string(server.workers));
+  }
+  if (server.workers > 1 && config.instance.id.size() + worker_id_suffix_bytes > 128) {
+    p.add("instance.id", "must be at most " + std::to_string(128 - worker_id_suffix_bytes) +
+                             " characters with server.workers > 1 (each worker adds -w<k>)",
+          quoted(config.instance.id));
+  }
   p.not_negative("server.first_message_timeout_ms", server.first_message_timeout_ms);
   p.not_negative("server.idle_timeout_ms", server.idle_timeout_ms);
   p.positive("server.http_request_timeout_ms", server.http_request_timeout_ms);

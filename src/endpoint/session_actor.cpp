@@ -79,7 +79,7 @@ void session_actor::on_utterance(protocol::utterance message) {
     send_error("INVALID_MESSAGE", "Invalid message format: src_lang/tgt_lang are not language codes");
     return;
   }
-  if (!protocol::base64::decode(message.audio)) {
+  if (!protocol::base64::decoded_size(message.audio)) {  // checked, not decoded: it goes on as base64
     send_error("INVALID_MESSAGE", "Invalid message format: audio is not valid base64");
     return;
   }

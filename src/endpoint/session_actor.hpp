@@ -97,7 +97,7 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
  private:
   struct work {  // one utterance to dispatch
     std::uint64_t index = 0;
-    std::string audio;
+    std::string audio;  // base64 text, as job_assign carries it
     std::int64_t duration_ms = 0;
     std::int64_t cut_ms = 0;  // steady clock: when the utterance was cut (or its `utterance` message released)
     std::optional<session::utterance_cut> cut;          // audio path

@@ -20,10 +20,10 @@ void session_actor::enqueue_ready_utterances(std::int64_t now) {
   for (auto& ready : utterance_order_.take_ready(now)) {
     work w;
     w.index = ready.utterance_index;
-    protocol::base64::decode_append(ready.audio, w.audio);  // validated on arrival
+    w.audio = std::move(ready.audio);  // base64, validated on arrival; the node gets it as it came
     ready.audio.clear();
-    w.duration_ms = session::estimate_audio_duration_ms(w.audio, session::parse_audio_format(ready.audio_format),
-                                                        ready.sample_rate);
+    w.duration_ms = session::estimate_base64_audio_duration_ms(
+        w.audio, session::parse_audio_format(ready.audio_format), ready.sample_rate);
     w.message = std::move(ready);
     w.cut_ms = now;
     enqueue(std::move(w));
@@ -60,7 +60,8 @@ void session_actor::enqueue(std::vector<session::utterance_cut> cuts) {
     w.cut_ms = now;
     w.index = cut.utterance_index;
     w.duration_ms = cut.audio_duration_ms;
-    w.audio = std::move(cut.audio);
+    w.audio = protocol::base64::encode(cut.audio);  // encoded once, as job_assign carries it
+    cut.audio.clear();
     w.cut = std::move(cut);
     enqueue(std::move(w));
   }

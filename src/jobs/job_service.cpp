@@ -11,7 +11,6 @@
 
 #include "peer_log/peer_log.hpp"
 
-#include "protocol/base64.hpp"
 #include "state/script_outcome.hpp"
 
 namespace lingua::jobs {
@@ -33,12 +32,9 @@ bool is_empty_ack(const protocol::job_result& r) {
   return r.extra && r.extra->reason && (*r.extra->reason == "NO_TEXT_ASSIGNED" || *r.extra->reason == "ASR_EMPTY");
 }
 
-// The job_assign frame for one attempt: the stored template plus the attempt and the audio.
-// One attempt's job_assign frame and the speaker's session, from the stored template (written by
-// protocol::to_json(job_assign), so the protocol's reader takes it back losslessly). The template is read once and
-// the frame written by the protocol's writer, which copies the 8.5 KB of base64 audio as one run: the nlohmann
-// document this replaced parsed the template twice and escaped the audio character by character, the top item of
-// the scheduler's CPU profile (docs/benchmarks.md). An unreadable template gives an empty frame (not sent).
+// One attempt's job_assign frame and the speaker's session. The audio is the base64 text the session received (or
+// encoded once from a cut), stored and sent as it is: never decoded and encoded again here, and written by the
+// protocol's writer as one run (docs/benchmarks.md, "Scheduler CPU").
 struct assign_frame {
   std::string frame;
   std::string session_id;
@@ -69,14 +65,20 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+assign_frame frame_for(protocol::job_assign& assign, std::uint32_t attempt, std::string audio) {
+  assign.attempt_id = attempt;
+  assign.audio = std::move(audio);
+  return {protocol::to_json(assign), protocol::speaker_session_of(assign.session_id)};
+}
+
+// From the stored template (written by protocol::to_json(job_assign), so the protocol's reader takes it back
+// losslessly): a failover or a backlog hand-off. An unreadable template gives an empty frame (not sent).
 assign_frame frame_for(const state::job_payload& payload, std::uint32_t attempt) {
   auto parsed = protocol::parse_node_outbound(payload.spec_json);
   if (!parsed) return {};
   auto* assign = std::get_if<protocol::job_assign>(&*parsed);
   if (assign == nullptr) return {};
-  assign->attempt_id = attempt;
-  assign->audio = protocol::base64::encode(payload.audio);
-  return {protocol::to_json(*assign), protocol::speaker_session_of(assign->session_id)};
+  return frame_for(*assign, attempt, payload.audio);
 }
 
 }  // namespace
@@ -159,8 +161,9 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
     case state::dispatch_outcome::kind::assigned:
     {
       reserve("success");
-      const state::job_payload payload{std::move(request.spec_json), std::move(request.audio)};
-      co_await send(placed->job_id, placed->node_id, placed->attempt, &payload);
+      // The frame is written from the order in hand: the template just stored is not parsed back.
+      assign_frame built = frame_for(order.assign, placed->attempt, std::move(request.audio));
+      co_await deliver(placed->job_id, placed->node_id, placed->attempt, built.frame, built.session_id);
       if (metrics_ != nullptr) metrics_->dispatched(seconds_since(started));
     }
       co_return dispatch_report{dispatch_report::kind::sent, placed->node_id, placed->attempt, {}, {}};
@@ -180,25 +183,23 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   co_return dispatch_report{};
 }
 
-asio::awaitable<void> job_service::send(const std::string& job_id, const std::string& node_id, std::uint32_t attempt,
-                                       const state::job_payload* known) {
-  std::optional<state::job_payload> loaded;
-  if (known == nullptr) {
-    auto stored = co_await state_.load_job(job_id);
-    if (!stored || !stored->has_value()) {
-      // Redis down or the payload expired: the deadline will fail this attempt over (or fail the job).
-      spdlog::warn("job {} attempt {}: payload unavailable, not sent", job_id, attempt);
-      co_return;
-    }
-    loaded = std::move(*stored);
-    known = &*loaded;
+asio::awaitable<void> job_service::send(const std::string& job_id, const std::string& node_id, std::uint32_t attempt) {
+  auto stored = co_await state_.load_job(job_id);
+  if (!stored || !stored->has_value()) {
+    // Redis down or the payload expired: the deadline will fail this attempt over (or fail the job).
+    spdlog::warn("job {} attempt {}: payload unavailable, not sent", job_id, attempt);
+    co_return;
   }
-  assign_frame built = frame_for(*known, attempt);
-  const std::string session_id = std::move(built.session_id);
+  assign_frame built = frame_for(**stored, attempt);
+  co_await deliver(job_id, node_id, attempt, built.frame, built.session_id);
+}
+
+asio::awaitable<void> job_service::deliver(const std::string& job_id, const std::string& node_id,
+                                          std::uint32_t attempt, std::string& frame, const std::string& session_id) {
   // co_await stays out of conditions (GCC 12 mis-compiles it inside `||`).
   bool sent = false;
   const routing::job_attempt carried{job_id, attempt};
-  if (!built.frame.empty()) sent = co_await router_.job_to_node(node_id, std::move(built.frame), carried);
+  if (!frame.empty()) sent = co_await router_.job_to_node(node_id, std::move(frame), carried);
   spdlog::debug("job {} attempt {} sent to {}: {}", job_id, attempt, node_id, sent);
   if (!sent) {
     spdlog::info("job {} attempt {}: node {} unreachable, failing over", job_id, attempt, node_id);
@@ -210,7 +211,7 @@ asio::awaitable<void> job_service::send(const std::string& job_id, const std::st
 }
 
 asio::awaitable<void> job_service::send_handed(const std::string& node_id, const std::vector<state::placed_job>& jobs) {
-  for (const auto& job : jobs) co_await send(job.job_id, node_id, job.attempt, nullptr);
+  for (const auto& job : jobs) co_await send(job.job_id, node_id, job.attempt);
 }
 
 asio::awaitable<void> job_service::on_ack(const std::string& node_id, const std::string& job_id, std::uint32_t attempt) {
@@ -329,7 +330,7 @@ asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uin
       logging::job_event(spdlog::level::info,
                          logging::job_fields{{}, moved->session_id, job_id, moved->node_id, moved->attempt, {}, {}},
                          "job moved from " + old_node + " (" + std::string(cause_name(why)) + ")");
-      co_await send(job_id, moved->node_id, moved->attempt, nullptr);
+      co_await send(job_id, moved->node_id, moved->attempt);
       break;
     case kind::queued: {
       logging::job_event(spdlog::level::info,

@@ -39,7 +39,7 @@ struct job_order {
   std::string job_id;
   std::string job_key;
   protocol::job_assign assign;  // attempt_id and audio are filled when sending
-  std::string audio;            // raw bytes
+  std::string audio;            // base64 text as job_assign carries it (validated; never decoded here)
   std::int64_t audio_duration_ms = 0;
   state::job_requirements requirements;  // timeouts are filled by dispatch()
 };
@@ -98,11 +98,14 @@ class job_service {
   boost::asio::awaitable<bool> check_epoch();
 
  private:
-  // `known`: the payload when the caller has it, else nullptr (it is loaded from Redis). Coroutine parameters
-  // here are references, pointers and scalars: GCC 12 destroys a by-value parameter built from a converted
-  // temporary twice.
-  boost::asio::awaitable<void> send(const std::string& job_id, const std::string& node_id, std::uint32_t attempt,
-                                    const state::job_payload* known);
+  // Coroutine parameters here are references, pointers and scalars: GCC 12 destroys a by-value parameter built
+  // from a converted temporary twice.
+  // Sends an attempt of a stored job (failover, backlog hand-off): its payload is loaded from Redis.
+  boost::asio::awaitable<void> send(const std::string& job_id, const std::string& node_id, std::uint32_t attempt);
+  // Sends a written job_assign frame (moved from `frame`; empty: not sendable) and tells the speaker's session, or
+  // fails the attempt over when the node is unreachable.
+  boost::asio::awaitable<void> deliver(const std::string& job_id, const std::string& node_id, std::uint32_t attempt,
+                                       std::string& frame, const std::string& session_id);
   boost::asio::awaitable<void> fail_over(const std::string& job_id, std::uint32_t attempt, state::reassign_reason why,
                                          const std::string& old_node, bool cancel_old);
   // A dispatch whose reply timed out: fail the job in the state if the script ran after all (retried while Redis

@@ -60,6 +60,11 @@ struct server_config {
   std::size_t max_connections_per_address = 64;  // sockets from one address, upgraded or not; 0 = no cap
   std::size_t fd_limit = 0;
 
+  // SO_REUSEPORT on the listening socket: several processes (the workers of one scheduler, --workers) listen on
+  // the same port and the kernel spreads new connections over them. Off by default, so that a second, unrelated
+  // instance on a taken port fails to start instead of silently sharing it.
+  bool reuse_port = false;
+
   // Frames, refused frames and closes are counted per endpoint ("/ws/session" → session, "/ws/node" → node) when
   // set; the registry must outlive the server.
   metrics::scheduler_metrics* metrics = nullptr;

@@ -74,6 +74,26 @@ void encode_append(std::string_view bytes, std::string& out) {
   }
 }
 
+std::optional<std::size_t> decoded_size(std::string_view text) {
+  if (text.empty()) return std::size_t{0};
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t padding = 0;
+  if (text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
+  const std::size_t full_end = text.size() - (padding > 0 ? 4 : 0);
+  std::uint32_t seen = 0;  // the OR of every sextet: only an invalid one sets the top bits
+  for (std::size_t i = 0; i < full_end; ++i) seen |= sextet(text, i);
+  if ((seen & 0xC0U) != 0) return std::nullopt;
+  if (padding > 0) {
+    const std::size_t i = full_end;
+    const std::uint32_t b = sextet(text, i + 1);
+    const std::uint32_t c = padding == 2 ? 0 : sextet(text, i + 2);
+    const bool ok = sextet(text, i) != invalid && b != invalid && c != invalid &&
+                    (padding == 2 ? (b & 0x0FU) == 0 : (c & 0x03U) == 0);
+    if (!ok) return std::nullopt;
+  }
+  return text.size() / 4 * 3 - padding;
+}
+
 std::optional<std::string> decode(std::string_view text) {
   std::string out;
   if (!decode_append(text, out)) return std::nullopt;

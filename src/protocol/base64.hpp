@@ -16,6 +16,10 @@ std::string encode(std::string_view bytes);
 // Appends the encoding of `bytes` to `out`.
 void encode_append(std::string_view bytes, std::string& out);
 
+// The number of bytes `text` decodes to, or std::nullopt when decode() would refuse it — the same strict check,
+// without building the bytes (for audio that is passed on as base64 and never decoded here).
+std::optional<std::size_t> decoded_size(std::string_view text);
+
 // The decoded bytes, or std::nullopt for invalid input. "" decodes to "".
 std::optional<std::string> decode(std::string_view text);
 // Appends the decoded bytes to `out` and returns true; on invalid input returns false and leaves `out` unchanged.

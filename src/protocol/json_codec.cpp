@@ -1,6 +1,7 @@
 #include "protocol/json_codec.hpp"
 
 #include "protocol/json_parse.hpp"
+#include "protocol/plain_text.hpp"
 
 #include <array>
 #include <charconv>
@@ -201,7 +202,7 @@ void json_writer::string(std::string_view text) {
   const std::size_t size = text.size();
   out_.push_back('"');
   std::size_t run_start = 0;  // start of the pending run of bytes that need no escaping
-  std::size_t i = 0;
+  std::size_t i = plain_prefix(text);  // all of a base64 payload: one append below
   while (i < size) {
     const unsigned char c = bytes[i];
     if (plain[c]) {

@@ -21,6 +21,10 @@ nlohmann::json parse_json(std::string_view text);
 // invalid JSON the answer only matters as far as the parser would read; the parser reports the rest.
 std::size_t exceeds_depth(std::string_view text, std::size_t max_depth);
 
+// The offset of the `"` that closes the string literal whose opening `"` is at `open` (a `"` preceded by an even
+// run of backslashes), or std::string_view::npos when the text ends first.
+std::size_t closing_quote(std::string_view text, std::size_t open);
+
 inline constexpr std::size_t long_string_threshold = 256;
 
 }  // namespace lingua::protocol::detail

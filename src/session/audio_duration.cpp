@@ -1,5 +1,7 @@
 #include "session/audio_duration.hpp"
 
+#include "protocol/base64.hpp"
+
 namespace lingua::session {
 
 namespace {
@@ -40,21 +42,39 @@ std::optional<std::size_t> count_plan_a_packets(std::string_view bytes) {
   return records;
 }
 
-std::int64_t estimate_audio_duration_ms(std::string_view bytes, audio_format format, std::uint32_t sample_rate) {
-  const auto size = static_cast<std::int64_t>(bytes.size());
+namespace {
+
+std::int64_t duration_of_size(std::size_t byte_count, audio_format format, std::uint32_t sample_rate) {
+  const auto size = static_cast<std::int64_t>(byte_count);
   switch (format) {
     case audio_format::pcm16:
       if (sample_rate == 0) return 0;
       return size / 2 * 1000 / static_cast<std::int64_t>(sample_rate);
-    case audio_format::opus:
-      if (const auto records = count_plan_a_packets(bytes)) {
-        return static_cast<std::int64_t>(*records) * plan_a_frame_ms;
-      }
+    case audio_format::opus:  // not Plan A: the original's bitrate guess
       return size / 60 * plan_a_frame_ms;
     case audio_format::unknown:
       break;
   }
   return 0;
+}
+
+}  // namespace
+
+std::int64_t estimate_base64_audio_duration_ms(std::string_view base64_text, audio_format format,
+                                               std::uint32_t sample_rate) {
+  if (format == audio_format::opus) {
+    const auto bytes = protocol::base64::decode(base64_text);
+    return bytes ? estimate_audio_duration_ms(*bytes, format, sample_rate) : 0;
+  }
+  const auto size = protocol::base64::decoded_size(base64_text);
+  return size ? duration_of_size(*size, format, sample_rate) : 0;
+}
+
+std::int64_t estimate_audio_duration_ms(std::string_view bytes, audio_format format, std::uint32_t sample_rate) {
+  if (format == audio_format::opus) {
+    if (const auto records = count_plan_a_packets(bytes)) return static_cast<std::int64_t>(*records) * plan_a_frame_ms;
+  }
+  return duration_of_size(bytes.size(), format, sample_rate);
 }
 
 }  // namespace lingua::session

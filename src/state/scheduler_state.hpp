@@ -63,7 +63,7 @@ struct dispatch_request {
   std::string job_key;    // idempotency: the same key returns the same job
   job_requirements requirements;
   std::string spec_json;  // what the node needs, kept with the job for re-sending
-  std::string audio;      // raw bytes
+  std::string audio;      // opaque here: the job's audio as job_assign carries it (base64 text)
 };
 
 struct placed_job {

@@ -4,6 +4,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 namespace lingua::protocol {
 namespace {
@@ -88,6 +89,30 @@ TEST(base64, decode_append_appends_and_leaves_the_buffer_untouched_on_failure) {
   std::string encoded = "x";
   base64::encode_append("fo", encoded);
   EXPECT_EQ(encoded, "xZm8=");
+}
+
+}  // namespace
+}  // namespace lingua::protocol
+
+namespace lingua::protocol {
+namespace {
+
+// decoded_size is the check behind audio passed on as base64: it must accept and refuse exactly what decode does.
+TEST(base64, decoded_size_accepts_and_refuses_exactly_what_decode_does) {
+  const std::vector<std::string> texts = {
+      "",         "Zg==",     "Zm8=",         "Zm9v",      "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy", "+/+/",
+      "Zg=",      "Zg",       "Zm9vY",        "Zm9v!A==",  "Zm9v\nYmFy", "Zm9 ",   "-_-_",     "Zg==Zg==",
+      "Z===",     "====",     "Z=g=",         "=Zg=",      "Zh==",     "Zm9=",     std::string("Zm\0v", 4),
+      "Zm9vYmFy\xff\xff\xff\xff"};
+  for (const auto& text : texts) {
+    const auto bytes = base64::decode(text);
+    const auto size = base64::decoded_size(text);
+    ASSERT_EQ(bytes.has_value(), size.has_value()) << '"' << text << '"';
+    if (bytes) EXPECT_EQ(*size, bytes->size()) << '"' << text << '"';
+  }
+  std::string audio(6400, '\0');
+  for (std::size_t i = 0; i < audio.size(); ++i) audio[i] = static_cast<char>(i * 7 % 256);
+  EXPECT_EQ(base64::decoded_size(base64::encode(audio)), audio.size());
 }
 
 }  // namespace
