@@ -108,7 +108,9 @@ TEST(base64, decoded_size_accepts_and_refuses_exactly_what_decode_does) {
     const auto bytes = base64::decode(text);
     const auto size = base64::decoded_size(text);
     ASSERT_EQ(bytes.has_value(), size.has_value()) << '"' << text << '"';
-    if (bytes) EXPECT_EQ(*size, bytes->size()) << '"' << text << '"';
+    if (bytes) {
+      EXPECT_EQ(*size, bytes->size()) << '"' << text << '"';
+    }
   }
   std::string audio(6400, '\0');
   for (std::size_t i = 0; i < audio.size(); ++i) audio[i] = static_cast<char>(i * 7 % 256);
