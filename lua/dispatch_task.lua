@@ -5,6 +5,9 @@
 --      read per eligible pool; candidates are judged from their ready-set member, without further reads.
 --   3. Placement: reserve a slot with a deadline, or park the job in the backlog when capable nodes exist but none
 --      can take it now, or refuse with the reason when no node can serve it at all (nothing is written then).
+--   4. Admission: a job that would wait behind ARGV[19] or more waiting jobs is refused (BACKLOG_FULL) instead of
+--      parked: the caller sizes that bound from the backlog's observed drain rate (jobs::backlog_estimate), so a
+--      job is never admitted to a wait longer than its budget. Nothing is written then either.
 --
 -- KEYS[1..13] the state keys (includes/state_keys.lua)
 -- KEYS[14] job payload "{p}:job:<job_id>": one string "<spec length>:<spec><audio>" (spec = the job_assign JSON
@@ -20,12 +23,14 @@
 -- ARGV[16] idempotency ms (TTL of KEYS[15])
 -- ARGV[17] longest backlog wait ms
 -- ARGV[18] deadline, Redis clock ms (0: none): a call that starts later writes nothing and answers {"late"}
+-- ARGV[19] most jobs the backlog may hold for this one to join it (0: no bound)
 -- Returns one of
 --   {"assigned", job_id, node_id, attempt}
 --   {"queued", job_id, backlog_length}
 --   {"existing", job_id, status, node_id, attempt}
 --   {"late"}                       the deadline passed before the script ran: nothing was written
 --   {"rejected", reason}   reason: NO_POOL | EXCLUDED | MISSING_SERVICE | MISSING_LANGUAGE | PRIVATE
+--   {"rejected", "BACKLOG_FULL", backlog_length}   capable nodes are all busy and ARGV[19] jobs wait already
 -- Errors: none expected; non-numeric numeric arguments raise a script error.
 -- @include "includes/state_keys.lua"
 -- @include "includes/pools.lua"
@@ -53,6 +58,14 @@ local node, found = select_node(K, job, now, selection_cfg(1))
 if node == nil and found ~= 'WAIT' then
   redis.call('DEL', job_key)
   return { 'rejected', found }
+end
+if node == nil then
+  local bound = tonumber(ARGV[19]) or 0
+  local waiting = redis.call('ZCARD', K.backlog)
+  if bound > 0 and waiting >= bound then
+    redis.call('DEL', job_key)
+    return { 'rejected', 'BACKLOG_FULL', waiting }
+  end
 end
 
 local spec = ARGV[13]

@@ -184,7 +184,7 @@ net::awaitable<result<dispatch_outcome>> scheduler_state::dispatch(const dispatc
       comma_list(req.asr_languages), comma_list(req.tts_languages), comma_list(req.services), req.sticky_node,
       std::to_string(req.ack_timeout_ms), std::to_string(req.run_timeout_ms), request.spec_json, request.audio,
       std::to_string(payload_ttl_ms(req)), std::to_string(config_.idempotency_ms),
-      std::to_string(config_.backlog_max_wait_ms), deadline_arg());
+      std::to_string(config_.backlog_max_wait_ms), deadline_arg(), std::to_string(request.backlog_bound));
     auto r = co_await run("dispatch_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   dispatch_outcome out;
@@ -207,6 +207,7 @@ net::awaitable<result<dispatch_outcome>> scheduler_state::dispatch(const dispatc
   } else if (kind == outcome::rejected) {
     out.status = dispatch_outcome::kind::rejected;
     out.reason = text_at(*r, 1);
+    out.backlog_length = number_at(*r, 2);  // BACKLOG_FULL: the jobs waiting
   } else {
     co_return make_error_code(errc::bad_reply);
   }

@@ -64,6 +64,9 @@ struct dispatch_request {
   job_requirements requirements;
   std::string spec_json;  // what the node needs, kept with the job for re-sending
   std::string audio;      // opaque here: the job's audio as job_assign carries it (base64 text)
+  // Admission: when every capable node is busy, the job joins the backlog only while fewer than this many jobs
+  // wait there; otherwise it is refused (reason BACKLOG_FULL) and nothing is written. 0: no bound.
+  std::int64_t backlog_bound = 0;
 };
 
 struct placed_job {
@@ -90,8 +93,9 @@ struct dispatch_outcome {
   std::string node_id;        // assigned / existing
   std::uint32_t attempt = 0;  // assigned / existing
   std::string job_status;     // existing: its current status
-  std::int64_t backlog_length = 0;
-  std::string reason;         // rejected: NO_POOL | EXCLUDED | MISSING_SERVICE | MISSING_LANGUAGE | PRIVATE
+  std::int64_t backlog_length = 0;  // queued: jobs waiting, this one included; BACKLOG_FULL: jobs waiting
+  std::string reason;         // rejected: NO_POOL | EXCLUDED | MISSING_SERVICE | MISSING_LANGUAGE | PRIVATE |
+                              // BACKLOG_FULL
 };
 
 struct ack_outcome {

@@ -56,6 +56,7 @@ constexpr std::array rejection_words{
     std::pair{rejection::missing_language, "MISSING_LANGUAGE"},
     std::pair{rejection::private_nodes, "PRIVATE"},
     std::pair{rejection::max_attempts, "MAX_ATTEMPTS"},
+    std::pair{rejection::backlog_full, "BACKLOG_FULL"},
 };
 
 template <class Table, class Enum>

@@ -23,7 +23,10 @@ enum class outcome {
 };
 
 // Why a job found no node (dispatch_task, reassign_task `rejected` / `failed`).
-enum class rejection { unrecognised, no_pool, excluded, missing_service, missing_language, private_nodes, max_attempts };
+enum class rejection {
+  unrecognised, no_pool, excluded, missing_service, missing_language, private_nodes, max_attempts,
+  backlog_full,  // capable nodes exist but are all busy and the backlog holds its bound already (admission)
+};
 
 outcome outcome_of(std::string_view word);
 std::string_view word_of(outcome o);  // "" for unrecognised

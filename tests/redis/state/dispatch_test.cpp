@@ -87,6 +87,34 @@ TEST_F(state_dispatch, a_registering_node_is_waited_for_and_its_first_heartbeat_
   EXPECT_EQ(zcard("job:backlog"), 0);
 }
 
+TEST_F(state_dispatch, a_job_that_would_wait_behind_the_backlog_bound_is_refused_and_leaves_nothing_behind) {
+  ASSERT_TRUE(run(state->register_node("n1", en_zh_node())));  // registering: every job waits
+  for (const char* id : {"j1", "j2"}) {
+    auto job = en_to_zh_job(id);
+    job.job_key = std::string("key-") + id;
+    job.backlog_bound = 2;
+    auto d = run(state->dispatch(job));
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->status, kind::queued) << id << " fits under the bound";
+  }
+  auto third = en_to_zh_job("j3");
+  third.job_key = "key-j3";
+  third.backlog_bound = 2;
+  auto d = run(state->dispatch(third));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->status, kind::rejected);
+  EXPECT_EQ(d->reason, "BACKLOG_FULL");
+  EXPECT_EQ(d->backlog_length, 2);
+  EXPECT_EQ(zcard("job:backlog"), 2);
+  EXPECT_FALSE(run(state->load_job("j3"))->has_value()) << "a refused job leaves nothing behind";
+  third.job_id = "j3-again";  // the key was not taken: the next try is a new dispatch, not a duplicate
+  third.backlog_bound = 0;
+  auto unbounded = run(state->dispatch(third));
+  ASSERT_TRUE(unbounded);
+  EXPECT_EQ(unbounded->status, kind::queued) << "no bound: the job waits";
+  EXPECT_EQ(unbounded->job_id, "j3-again");
+}
+
 TEST_F(state_dispatch, an_overloaded_node_is_skipped_for_a_calm_one) {
   add_ready_node("hot", en_zh_node());
   add_ready_node("calm", en_zh_node());
