@@ -47,6 +47,7 @@ std::string report_json(const bench_options& o, bench_result& r) {
       {"expected", s.expected},
       {"delivered", s.delivered},
       {"lost", s.lost},
+      {"refused", s.refused},
       {"duplicates", s.duplicates},
       {"reassigned", s.reassigned},
       {"unexpected", s.unexpected},
@@ -93,10 +94,11 @@ void print_report(const bench_options& o, bench_result& r) {
               static_cast<double>(s.window_deliveries) / seconds,
               o.rate > 0 ? (", offered " + std::to_string(static_cast<long>(r.offered_rate)) + " utterances/s").c_str()
                          : "");
-  std::printf("- measured utterances %llu, expected results %llu, delivered %llu, **lost %llu, duplicates %llu**, "
-              "reassigned %llu, unexpected %llu\n",
+  std::printf("- measured utterances %llu, expected results %llu, delivered %llu, refused %llu, **lost %llu, "
+              "duplicates %llu**, reassigned %llu, unexpected %llu\n",
               static_cast<unsigned long long>(s.utterances_sent), static_cast<unsigned long long>(s.expected),
-              static_cast<unsigned long long>(s.delivered), static_cast<unsigned long long>(s.lost),
+              static_cast<unsigned long long>(s.delivered), static_cast<unsigned long long>(s.refused),
+              static_cast<unsigned long long>(s.lost),
               static_cast<unsigned long long>(s.duplicates), static_cast<unsigned long long>(s.reassigned),
               static_cast<unsigned long long>(s.unexpected));
   std::printf("- errors:");

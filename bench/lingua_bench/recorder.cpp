@@ -87,8 +87,25 @@ void recorder::result_delivered(const std::string& receiver, const std::string& 
       (audio ? stream_end_to_end : end_to_end).add(now - track->second.sent);
     }
   }
-  if (track == streams_.end()) return;
-  const auto u = utterances_.find(track->second.utterance);
+  if (track != streams_.end()) answered(track->second.utterance);
+}
+
+void recorder::delivery_refused(const std::string& receiver, const std::string& stream, std::uint64_t index) {
+  const std::string skey = stream_key(stream, index);
+  const auto delivery = deliveries_.find(receiver + '|' + skey);
+  if (delivery != deliveries_.end()) {
+    if (delivery->second++ > 0) {
+      ++counts_.duplicates;  // a second outcome for the same delivery
+      return;
+    }
+    ++counts_.refused;
+  }
+  const auto track = streams_.find(skey);
+  if (track != streams_.end()) answered(track->second.utterance);
+}
+
+void recorder::answered(const std::string& utterance) {
+  const auto u = utterances_.find(utterance);
   if (u == utterances_.end() || u->second.waiting == 0) return;
   if (--u->second.waiting == 0) {
     --outstanding_utterances_;

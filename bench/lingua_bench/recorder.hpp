@@ -51,6 +51,9 @@ class recorder {
   // Session side: a translation_result for the job of `stream` reached `receiver`.
   void result_delivered(const std::string& receiver, const std::string& stream, std::uint64_t index);
   void error_seen(std::string_view where, std::string_view code);
+  // Session side: `receiver` was told its delivery of the job of `stream` failed (ui_event ERROR): that is its one
+  // outcome (refused, not lost; a result after it is a duplicate outcome).
+  void delivery_refused(const std::string& receiver, const std::string& stream, std::uint64_t index);
 
   void set_recording(bool on);
   bool recording() const { return recording_; }
@@ -62,7 +65,8 @@ class recorder {
     std::uint64_t utterances_sent = 0;   // while recording
     std::uint64_t expected = 0;          // deliveries expected for them
     std::uint64_t delivered = 0;         // first deliveries
-    std::uint64_t lost = 0;              // expected, never delivered
+    std::uint64_t lost = 0;              // expected, never delivered and never refused
+    std::uint64_t refused = 0;           // expected, answered with an error instead (admission, no node, ...)
     std::uint64_t duplicates = 0;        // deliveries beyond the first
     std::uint64_t unexpected = 0;        // results for nothing we sent while recording (warm-up spill-over excluded)
     std::uint64_t reassigned = 0;        // job_assigns beyond the first for a stream (failover)
@@ -100,6 +104,9 @@ class recorder {
     bool result_seen = false;
     std::string utterance;  // key into utterances_
   };
+
+  // One expected delivery of the utterance has its outcome: the closed loop moves on when all have.
+  void answered(const std::string& utterance);
 
   std::unordered_map<std::string, utterance_track> utterances_;
   std::unordered_map<std::string, stream_track> streams_;

@@ -151,7 +151,16 @@ void sim_session::cut_sent() {
 
 void sim_session::on_text(std::string_view text) {
   // The scheduler writes `type` first; progress events are the bulk of the traffic and are not needed here.
-  if (text.starts_with(R"({"type":"ui_event")")) return;
+  if (text.starts_with(R"({"type":"ui_event")")) {
+    // Except ERROR: the one outcome of that utterance (the `error` message that follows names no index).
+    if (text.find(R"("event":"ERROR")") == std::string_view::npos || !room_lang_.empty()) return;
+    auto event = protocol::parse_session_outbound(text);
+    if (!event) return;
+    if (auto* e = std::get_if<protocol::ui_event>(&*event); e != nullptr && e->session_id == session_id_) {
+      record_.delivery_refused(session_id_, session_id_, e->utterance_index);
+    }
+    return;
+  }
   auto parsed = protocol::parse_session_outbound(text);
   if (!parsed) {
     record_.error_seen("session", "UNPARSABLE_FRAME");

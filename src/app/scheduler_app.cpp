@@ -65,6 +65,8 @@ jobs::job_timing timing_of(const config::scheduler_config& c) {
   t.run_timeout_max_ms = c.jobs.run_timeout_max_ms;
   t.model_unavailable_ttl_ms = c.nodes.model_unavailable_ttl_ms;
   t.deadline_scan_interval_ms = c.jobs.deadline_scan_interval_ms;
+  t.admission.wait_budget_ms = c.jobs.queue_wait_budget_ms;
+  t.admission.max_backlog = c.jobs.max_backlog;
   return t;
 }
 
@@ -98,6 +100,7 @@ endpoint::session_settings session_settings_of(const config::scheduler_config& c
   s.lost_news_after_ms = c.jobs.lost_news_after_ms;
   s.max_utterance_audio_bytes = c.segmentation.max_utterance_audio_bytes;
   s.sticky_sessions = c.selection.sticky_sessions;
+  s.max_utterances_in_flight = c.jobs.max_utterances_in_flight;
   s.input = input_limits_of(c);
   return s;
 }

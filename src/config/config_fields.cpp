@@ -240,6 +240,15 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(jobs, lost_news_after_ms,
                           "A session looks up a job it has not heard the end of after this long (then less often); "
                           "a job ended this long ago whose news never came is placed again or reported, ms"),
+      LINGUA_CONFIG_FIELD(jobs, queue_wait_budget_ms,
+                          "A job whose expected wait for a free node (backlog length / observed drain rate) is longer "
+                          "is refused at once with NODE_OVERLOADED; 0: no estimate, ms"),
+      LINGUA_CONFIG_FIELD(jobs, max_backlog,
+                          "Jobs waiting for a free node, at most (all instances); one more is refused with "
+                          "NODE_OVERLOADED; 0: no cap"),
+      LINGUA_CONFIG_FIELD(jobs, max_utterances_in_flight,
+                          "Utterances of one session without an outcome, at most; more are refused with RATE_LIMITED "
+                          "(the session is sent backpressure first); 0: no bound"),
 
       LINGUA_CONFIG_FIELD(segmentation, pause_ms, "Silence (no audio) that ends an utterance, ms"),
       LINGUA_CONFIG_FIELD(segmentation, max_duration_ms, "An utterance is cut at this much audio, ms"),

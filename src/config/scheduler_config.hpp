@@ -112,6 +112,10 @@ struct jobs_section {
   std::int64_t idempotency_ttl_ms = 300000;        // how long a duplicate request is recognised, ms
   std::int64_t deadline_scan_interval_ms = 250;    // period of the ack/run deadline scan, ms
   std::int64_t lost_news_after_ms = 2000;          // a session looks up a job it has not heard of after, ms
+  // Admission (graceful overload): a job is refused at once, never parked for longer than it may wait.
+  std::int64_t queue_wait_budget_ms = 2000;        // longest expected backlog wait a new job is admitted to; 0: off, ms
+  std::int64_t max_backlog = 5000;                 // jobs waiting for a node in all, at most; 0: no cap, jobs
+  std::size_t max_utterances_in_flight = 32;       // utterances of one session without an outcome; 0: no bound
 
   bool operator==(const jobs_section&) const = default;
 };

@@ -174,6 +174,12 @@ std::vector<std::string> validate(const scheduler_config& config) {
   p.positive("jobs.idempotency_ttl_ms", jobs.idempotency_ttl_ms);
   p.positive("jobs.deadline_scan_interval_ms", jobs.deadline_scan_interval_ms);
   p.positive("jobs.lost_news_after_ms", jobs.lost_news_after_ms);
+  p.not_negative("jobs.queue_wait_budget_ms", jobs.queue_wait_budget_ms);
+  if (jobs.queue_wait_budget_ms > 0 && jobs.backlog_max_wait_ms > 0) {
+    p.not_above("jobs.queue_wait_budget_ms", jobs.queue_wait_budget_ms, "jobs.backlog_max_wait_ms",
+                jobs.backlog_max_wait_ms);
+  }
+  p.not_negative("jobs.max_backlog", jobs.max_backlog);
 
   const auto& segmentation = config.segmentation;
   p.positive("segmentation.pause_ms", segmentation.pause_ms);

@@ -44,7 +44,10 @@ outbound error_outbound(const std::string& session_id, const session_job& job, c
   protocol::error_code known{};
   if (protocol::from_string(code, known)) {
     e.error_code = protocol::ui_error_code_for_node_code(code);
-    if (code == "JOB_TIMEOUT" || code == "SCHEDULER_DEPENDENCY_DOWN" || code == "NO_AVAILABLE_NODE") e.error_code = known;
+    if (code == "JOB_TIMEOUT" || code == "SCHEDULER_DEPENDENCY_DOWN" || code == "NO_AVAILABLE_NODE" ||
+        code == "NODE_OVERLOADED") {
+      e.error_code = known;
+    }
     e.hint = std::string(protocol::hint(known));
   } else {
     e.hint = std::string(protocol::generic_hint);

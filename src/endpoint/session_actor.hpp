@@ -8,8 +8,9 @@
 // deadline (pause cut, hangover end, a result gap to skip, an `utterance` gap to give up on).
 //
 // One class, one file per job: session_actor.cpp (lifecycle, client messages, clock), session_placement.cpp
-// (utterances become jobs), session_watch.cpp (lost job news), session_news.cpp (job news becomes client messages:
-// rendered by result_render, released in order by result_delivery).
+// (utterances become jobs), session_admission.cpp (overload: refusals and backpressure), session_watch.cpp (lost job
+// news), session_news.cpp (job news becomes client messages: rendered by result_render, released in order by
+// result_delivery).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -48,6 +49,9 @@ struct session_settings {
   std::int64_t lost_news_after_ms = 2000;  // see watch_jobs()
   std::size_t max_utterance_audio_bytes = 2 * 1024 * 1024;
   bool sticky_sessions = true;
+  // Utterances without an outcome (waiting to be placed, placed, running) at most; one more is refused with
+  // RATE_LIMITED, and the session is sent `backpressure` PAUSE when it reaches the bound. 0: no bound.
+  std::size_t max_utterances_in_flight = 32;
   protocol::input_limits input{};  // bounds every inbound frame of the socket (session_link)
 };
 
@@ -146,6 +150,17 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   void send_ui_event(const session_job& job, const std::string& job_id, protocol::ui_event_type event,
                      std::optional<std::uint64_t> elapsed_ms);
 
+
+  // Admission (session_admission.cpp). An utterance arriving while max_utterances_in_flight are open is refused at
+  // once (RATE_LIMITED) in its place in the order; reaching the bound sends `backpressure` PAUSE. A job refused by
+  // the backlog bound (BACKLOG_FULL) ends with NODE_OVERLOADED and sends `backpressure` BUSY. Backpressure is sent
+  // at most once per quiet period (its resume_after_ms, at least 250 ms); a sender that ignores it gets refusals.
+  std::size_t utterances_in_flight() const;
+  bool admit(const work& w);
+  void refuse_overloaded(const session_job& job, const std::string& job_id, const jobs::dispatch_report& report);
+  void send_backpressure(protocol::backpressure_action action, std::int64_t resume_after_ms, std::string message);
+  void observe_latency(const session_job& job);
+
   context ctx_;
   session_profile profile_;
   session::segmenter segmenter_;
@@ -159,6 +174,9 @@ class session_actor : public routing::session_sink, public std::enable_shared_fr
   std::optional<std::int64_t> first_chunk_client_ms_;
   std::string sticky_node_;
   std::uint64_t silent_cuts_seen_ = 0;
+  std::int64_t backpressure_quiet_until_ms_ = 0;  // steady clock: no backpressure message before this
+  double latency_ms_ = 0;  // moving average of this session's job time, creation to outcome (0: none yet)
+  std::uint64_t dispatching_index_ = 0;  // the utterance dispatch() works on, while dispatching_
   bool running_ = false;
   bool dispatching_ = false;
   bool watching_ = false;  // watch_jobs() is running

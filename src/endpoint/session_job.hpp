@@ -20,6 +20,7 @@ struct session_job {
   std::int64_t dispatched_wall_ms = 0;
   std::int64_t cut_ms = 0;      // steady clock
   std::int64_t queued_ms = -1;  // steady clock: since when it waits in the backlog (-1: not waiting)
+  std::int64_t queued_behind = 0;  // the backlog's length when it joined (itself included); 0: not known
   std::string node_id;
   std::string trace_id;
   std::vector<std::string> languages;            // for refusal texts

@@ -7,6 +7,7 @@
 
 namespace lingua::endpoint {
 void session_actor::resolve(const session_job& job, std::optional<outbound> out) {
+  observe_latency(job);
   delivery_->resolve(job.target_lang, job.utterance_index, std::move(out), steady_ms());
   rearm();
 }

@@ -12,6 +12,7 @@
 #include "endpoint/session_actor.hpp"
 #include "metrics/scheduler_metrics.hpp"
 #include "protocol/base64.hpp"
+#include "state/script_outcome.hpp"
 
 namespace lingua::endpoint {
 namespace asio = boost::asio;
@@ -48,8 +49,11 @@ void session_actor::count_cuts(const std::vector<session::utterance_cut>& cuts) 
 
 void session_actor::backlog_left(session_job& job) {
   if (job.queued_ms < 0) return;
-  if (ctx_.metrics != nullptr) ctx_.metrics->backlog_wait(static_cast<double>(steady_ms() - job.queued_ms) / 1000.0);
+  const std::int64_t now = steady_ms();
+  if (ctx_.metrics != nullptr) ctx_.metrics->backlog_wait(static_cast<double>(now - job.queued_ms) / 1000.0);
+  ctx_.jobs.backlog().observe(now, job.queued_behind, now - job.queued_ms);  // the backlog's drain rate
   job.queued_ms = -1;
+  job.queued_behind = 0;
 }
 
 void session_actor::enqueue(std::vector<session::utterance_cut> cuts) {
@@ -68,6 +72,7 @@ void session_actor::enqueue(std::vector<session::utterance_cut> cuts) {
 }
 
 void session_actor::enqueue(work w) {
+  if (!admit(w)) return;  // refused at once, in its place in the order
   queue_.push_back(std::move(w));
   work_signal_.cancel();
 }
@@ -82,6 +87,7 @@ asio::awaitable<void> session_actor::dispatch_loop() {
     }
     work w = std::move(queue_.front());
     queue_.pop_front();
+    dispatching_index_ = w.index;
     dispatching_ = true;
     co_await dispatch(std::move(w));
     dispatching_ = false;
@@ -171,6 +177,7 @@ void session_actor::on_dispatch_report(const std::string& job_id, const jobs::di
       break;  // job_dispatched arrives through deliver()
     case jobs::dispatch_report::kind::queued:
       if (it->second.queued_ms < 0) it->second.queued_ms = steady_ms();
+      it->second.queued_behind = report.backlog_length;
       send_ui_event(job, job_id, protocol::ui_event_type::queued, std::nullopt);
       break;
     case jobs::dispatch_report::kind::duplicate:
@@ -179,6 +186,10 @@ void session_actor::on_dispatch_report(const std::string& job_id, const jobs::di
       break;
     case jobs::dispatch_report::kind::refused:
       jobs_.erase(job_id);
+      if (state::rejection_of(report.reason) == state::rejection::backlog_full) {
+        refuse_overloaded(job, job_id, report);
+        break;
+      }
       fail(job, job_id, "NO_AVAILABLE_NODE", refusal_text(report.reason, job.languages), std::nullopt);
       break;
     case jobs::dispatch_report::kind::dependency_down:

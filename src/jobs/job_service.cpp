@@ -61,6 +61,11 @@ std::string_view cause_name(state::reassign_reason why) {
   return "other";
 }
 
+std::int64_t steady_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -90,7 +95,7 @@ std::int64_t job_timing::run_timeout_for(std::int64_t audio_duration_ms) const {
 
 job_service::job_service(asio::any_io_executor executor, state::scheduler_state& state, routing::router& router,
                          job_timing timing)
-    : executor_(std::move(executor)), state_(state), router_(router), timing_(timing) {}
+    : executor_(std::move(executor)), state_(state), router_(router), timing_(timing), backlog_(timing.admission) {}
 
 // Callers pass a named session_delivery: GCC 12 corrupts a coroutine parameter initialised by a converting
 // temporary (a job_* struct turned into the variant at the call), which crashed the first build.
@@ -129,6 +134,7 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   request.requirements = std::move(order.requirements);
   request.spec_json = protocol::to_json(order.assign);
   request.audio = std::move(order.audio);
+  request.backlog_bound = backlog_.bound(steady_now_ms());
 
   // No dispatch without a deadline: until the offset to the Redis clock is known, measure it first (Redis not
   // answering that is Redis down: nothing was placed).
@@ -138,7 +144,7 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
     spdlog::warn("dispatch of {} not attempted: the Redis clock cannot be read", request.job_id);
     reserve("error");
     not_placed("SCHEDULER_DEPENDENCY_DOWN", "job not placed: Redis unreachable");
-    co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}};
+    co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}, 0, 0};
   }
   auto placed = co_await state_.dispatch(request);
   if (placed && placed->status == state::dispatch_outcome::kind::rejected) {
@@ -153,7 +159,7 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
     if (placed.error() == state::errc::outcome_unknown) abandon_in_background(request.job_id);
     reserve("error");
     not_placed("SCHEDULER_DEPENDENCY_DOWN", "job not placed: Redis unreachable");
-    co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}};
+    co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}, 0, 0};
   }
   spdlog::debug("job {} placed: {} {} attempt {} {}", request.job_id, static_cast<int>(placed->status), placed->node_id,
                 placed->attempt, placed->reason);
@@ -166,19 +172,30 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
       co_await deliver(placed->job_id, placed->node_id, placed->attempt, built.frame, built.session_id);
       if (metrics_ != nullptr) metrics_->dispatched(seconds_since(started));
     }
-      co_return dispatch_report{dispatch_report::kind::sent, placed->node_id, placed->attempt, {}, {}};
+      co_return dispatch_report{dispatch_report::kind::sent, placed->node_id, placed->attempt, {}, {}, 0, 0};
     case state::dispatch_outcome::kind::queued:
       reserve("queued");
       logging::job_event(spdlog::level::debug, logging::job_fields{trace_id, speaker, order.job_id, "", 0, {}, {}},
                          "job queued: every capable node is busy");
-      co_return dispatch_report{dispatch_report::kind::queued, {}, 0, {}, {}};
+      co_return dispatch_report{dispatch_report::kind::queued, {}, 0, {}, {}, placed->backlog_length,
+                                request.backlog_bound};
     case state::dispatch_outcome::kind::existing:
       reserve("duplicate");
-      co_return dispatch_report{dispatch_report::kind::duplicate, placed->node_id, placed->attempt, {}, placed->job_id};
+      co_return dispatch_report{dispatch_report::kind::duplicate, placed->node_id, placed->attempt, {}, placed->job_id,
+                                0, 0};
     case state::dispatch_outcome::kind::rejected:
+      if (state::rejection_of(placed->reason) == state::rejection::backlog_full) {
+        // Admission: every capable node is busy and the backlog holds what can start within the budget.
+        reserve("overloaded");
+        not_placed("NODE_OVERLOADED", "job refused: " + std::to_string(placed->backlog_length) +
+                                          " jobs wait already (admission bound " +
+                                          std::to_string(request.backlog_bound) + ")");
+        co_return dispatch_report{dispatch_report::kind::refused, {}, 0, placed->reason, {}, placed->backlog_length,
+                                  request.backlog_bound};
+      }
       reserve("fail");
       not_placed("NO_AVAILABLE_NODE", "job refused: no capable node (" + placed->reason + ")");
-      co_return dispatch_report{dispatch_report::kind::refused, {}, 0, placed->reason, {}};
+      co_return dispatch_report{dispatch_report::kind::refused, {}, 0, placed->reason, {}, 0, 0};
   }
   co_return dispatch_report{};
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "jobs/backlog_estimate.hpp"
 #include "metrics/scheduler_metrics.hpp"
 #include "protocol/node_messages.hpp"
 #include "logging/job_log.hpp"
@@ -29,6 +30,7 @@ struct job_timing {
   std::int64_t model_unavailable_ttl_ms = 60000;
   std::int64_t deadline_scan_interval_ms = 250;
   int sweep_batch = 100;
+  admission_limits admission;  // how long a new job may be expected to wait in the backlog (backlog_estimate)
 
   // The time a node gets for one utterance: grows with its audio, clamped.
   std::int64_t run_timeout_for(std::int64_t audio_duration_ms) const;
@@ -49,8 +51,10 @@ struct dispatch_report {
   kind what = kind::refused;
   std::string node_id;
   std::uint32_t attempt = 0;
-  std::string reason;  // refused: the selection reason (NO_POOL, MISSING_SERVICE, ...)
+  std::string reason;  // refused: the selection reason (NO_POOL, MISSING_SERVICE, ..., BACKLOG_FULL)
   std::string existing_job_id;  // duplicate: the job that carries this key (the same id when placed again)
+  std::int64_t backlog_length = 0;  // queued: jobs waiting, this one included; refused BACKLOG_FULL: jobs waiting
+  std::int64_t backlog_bound = 0;   // the admission bound the dispatch carried (0: none)
 };
 
 class job_service {
@@ -63,6 +67,9 @@ class job_service {
   // outlives the service).
   void measure(metrics::scheduler_metrics* metrics) { metrics_ = metrics; }
   const boost::asio::any_io_executor& executor() const { return executor_; }
+  // The backlog's drain rate as this instance's sessions observe it, and the admission bound from it: sessions
+  // report each of their jobs that leaves the backlog (observe), dispatch() asks for the bound.
+  backlog_estimate& backlog() { return backlog_; }
 
   // Places the job and, when a node was chosen, sends it. A send that fails is failed over at once.
   boost::asio::awaitable<dispatch_report> dispatch(job_order order);
@@ -120,6 +127,7 @@ class job_service {
   state::scheduler_state& state_;
   routing::router& router_;
   job_timing timing_;
+  backlog_estimate backlog_;
   metrics::scheduler_metrics* metrics_ = nullptr;
   bool sweeping_ = true;
   std::string epoch_;  // the Redis epoch this instance knows ("" until first read)

@@ -63,6 +63,9 @@ TEST(config_defaults, match_the_documented_values) {
   EXPECT_EQ(c.jobs.job_ttl_ms, 3600000);
   EXPECT_EQ(c.jobs.idempotency_ttl_ms, 300000);
   EXPECT_EQ(c.jobs.deadline_scan_interval_ms, 250);
+  EXPECT_EQ(c.jobs.queue_wait_budget_ms, 2000);
+  EXPECT_EQ(c.jobs.max_backlog, 5000);
+  EXPECT_EQ(c.jobs.max_utterances_in_flight, 32u);
 
   EXPECT_EQ(c.segmentation.pause_ms, 3000);
   EXPECT_EQ(c.segmentation.max_duration_ms, 10000);

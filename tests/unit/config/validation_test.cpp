@@ -38,6 +38,23 @@ TEST(config_validation, allows_zero_where_zero_means_no_wait) {
   EXPECT_THAT(validate(c), IsEmpty());
 }
 
+TEST(config_validation, rejects_a_queue_wait_budget_longer_than_the_backlog_wait_and_a_negative_backlog_cap) {
+  scheduler_config c;
+  c.jobs.queue_wait_budget_ms = 12000;
+  c.jobs.max_backlog = -1;
+  EXPECT_THAT(validate(c),
+              ElementsAre(HasSubstr("jobs.queue_wait_budget_ms (12000) must not exceed jobs.backlog_max_wait_ms (10000)"),
+                          HasSubstr("jobs.max_backlog must not be negative (got -1)")));
+}
+
+TEST(config_validation, allows_admission_off) {
+  scheduler_config c;
+  c.jobs.queue_wait_budget_ms = 0;
+  c.jobs.max_backlog = 0;
+  c.jobs.max_utterances_in_flight = 0;
+  EXPECT_THAT(validate(c), IsEmpty());
+}
+
 TEST(config_validation, rejects_sample_size_zero) {
   scheduler_config c;
   c.selection.sample_size = 0;

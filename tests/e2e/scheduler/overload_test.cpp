@@ -1,0 +1,171 @@
+// Graceful overload through the real binary (docs/protocol.md "Overload"): a session that sends faster than it is
+// served gets `backpressure` and early refusals, a full backlog refuses at once, every admitted utterance gets its
+// result, nothing is lost or duplicated, and a well-behaved session is unaffected. The node is slow because the
+// test holds each job until it chooses to answer it: no timing decides an outcome.
+#include <map>
+
+#include "e2e_fixture.hpp"
+
+namespace lingua::test {
+namespace {
+
+using overload = scheduler_e2e;
+
+// What a session heard: one outcome per utterance index ("result" or the error code), repeats, backpressure.
+struct heard {
+  std::map<std::uint64_t, std::string> outcomes;
+  int repeated = 0;
+  std::vector<nlohmann::json> backpressure;
+};
+
+void record(heard& h, std::uint64_t index, const std::string& what) {
+  if (!h.outcomes.emplace(index, what).second) ++h.repeated;
+}
+
+// Reads the session's messages until it has `count` outcomes (or 10 s pass without a message).
+void listen(fake_session& session, heard& h, std::size_t count) {
+  std::optional<std::uint64_t> failing;  // a ui_event ERROR names the index of the `error` that follows it
+  while (h.outcomes.size() < count) {
+    auto m = session.socket().receive_json(10s);
+    if (!m) {
+      ADD_FAILURE() << "only " << h.outcomes.size() << " of " << count << " outcomes arrived";
+      return;
+    }
+    const std::string type = (*m)["type"];
+    if (type == "backpressure") h.backpressure.push_back(*m);
+    if (type == "translation_result") record(h, (*m)["utterance_index"].get<std::uint64_t>(), "result");
+    if (type == "ui_event" && (*m)["event"] == "ERROR") failing = (*m)["utterance_index"].get<std::uint64_t>();
+    if (type == "error") {
+      EXPECT_TRUE(failing.has_value()) << "an error without its ui_event: " << m->dump();
+      if (failing) record(h, *failing, (*m)["code"]);
+      failing.reset();
+    }
+  }
+}
+
+// Answers `count` jobs one at a time, in the order the node receives them; returns their utterance indices by
+// session.
+std::map<std::string, std::vector<std::uint64_t>> serve(fake_node& node, int count) {
+  std::map<std::string, std::vector<std::uint64_t>> served;
+  for (int i = 0; i < count; ++i) {
+    auto job = node.next_job(10s);
+    if (!job) {
+      ADD_FAILURE() << "job " << i << " of " << count << " never reached the node";
+      break;
+    }
+    served[(*job)["session_id"]].push_back((*job)["utterance_index"].get<std::uint64_t>());
+    node.complete(*job);
+  }
+  return served;
+}
+
+TEST_F(overload, a_flooding_session_gets_backpressure_and_early_refusals_and_every_admitted_utterance_its_result) {
+  const auto port = start_scheduler({"--jobs.max_utterances_in_flight=4"}).port();
+  fake_node node(named_node("node-slow", 1));
+  node.connect(port);
+  fake_session flooder;
+  flooder.connect(port);
+  for (std::uint64_t i = 0; i < 10; ++i) flooder.send_utterance(i);  // nothing finishes while they arrive
+
+  const auto served = serve(node, 4);
+  heard h;
+  listen(flooder, h, 10);
+  for (std::uint64_t i = 0; i < 4; ++i) EXPECT_EQ(h.outcomes[i], "result") << "utterance " << i << " was admitted";
+  for (std::uint64_t i = 4; i < 10; ++i) {
+    EXPECT_EQ(h.outcomes[i], "RATE_LIMITED") << "utterance " << i << " came with 4 in flight: refused at once";
+  }
+  ASSERT_FALSE(h.backpressure.empty()) << "the session is told to pause before and while it is refused";
+  EXPECT_EQ(h.backpressure.front()["action"], "PAUSE");
+  EXPECT_GT(h.backpressure.front()["resume_after_ms"].get<std::int64_t>(), 0);
+  EXPECT_THAT(h.backpressure.front()["message"].get<std::string>(), ::testing::HasSubstr("jobs.max_utterances_in_flight"));
+  EXPECT_EQ(served.at(flooder.id()), (std::vector<std::uint64_t>{0, 1, 2, 3})) << "refused utterances never reach a node";
+
+  // Once its results are in, the session is admitted again; no earlier outcome comes a second time.
+  flooder.send_utterance(10);
+  const auto later = serve(node, 1);
+  EXPECT_EQ(later.at(flooder.id()), (std::vector<std::uint64_t>{10}));
+  listen(flooder, h, 11);
+  EXPECT_EQ(h.outcomes[10], "result");
+  EXPECT_EQ(h.repeated, 0) << "each utterance has exactly one outcome";
+}
+
+TEST_F(overload, a_well_behaved_session_is_served_while_another_floods) {
+  const auto port = start_scheduler({"--jobs.max_utterances_in_flight=4", "--jobs.max_backlog=8"}).port();
+  fake_node node(named_node("node-slow", 1));
+  node.connect(port);
+  fake_session flooder;
+  flooder.connect(port);
+  fake_session polite;
+  polite.connect(port);
+  for (std::uint64_t i = 0; i < 10; ++i) flooder.send_utterance(i);
+  polite.send_utterance(0);
+
+  const auto served = serve(node, 5);  // the flooder's four admitted utterances and the polite one, in any order
+  heard quiet;
+  listen(polite, quiet, 1);
+  EXPECT_EQ(quiet.outcomes[0], "result");
+  EXPECT_TRUE(quiet.backpressure.empty()) << "one utterance in flight is not too many";
+  EXPECT_EQ(served.at(polite.id()), (std::vector<std::uint64_t>{0}));
+
+  heard loud;
+  listen(flooder, loud, 10);
+  int results = 0;
+  int refusals = 0;
+  for (const auto& [index, what] : loud.outcomes) {
+    results += what == "result" ? 1 : 0;
+    refusals += what == "RATE_LIMITED" ? 1 : 0;
+  }
+  EXPECT_EQ(results, 4);
+  EXPECT_EQ(refusals, 6);
+  EXPECT_FALSE(loud.backpressure.empty());
+  EXPECT_EQ(loud.repeated, 0);
+}
+
+TEST_F(overload, a_job_that_would_wait_behind_a_full_backlog_is_refused_at_once_with_node_overloaded) {
+  const auto port = start_scheduler({"--jobs.max_backlog=2"}).port();
+  fake_node node(named_node("node-slow", 1));
+  node.connect(port);
+  std::vector<std::unique_ptr<fake_session>> sessions;
+  for (int i = 0; i < 4; ++i) {
+    sessions.push_back(std::make_unique<fake_session>());
+    sessions.back()->connect(port);
+  }
+  sessions[0]->send_utterance(0);
+  auto held = node.next_job(5s);
+  ASSERT_TRUE(held) << "the first job takes the only slot";
+  for (int i = 1; i < 3; ++i) {
+    sessions[static_cast<std::size_t>(i)]->send_utterance(0);
+    auto event = sessions[static_cast<std::size_t>(i)]->next("ui_event");
+    ASSERT_TRUE(event);
+    EXPECT_EQ((*event)["event"], "QUEUED") << "session " << i << " waits in the backlog (2 places)";
+  }
+
+  fake_session& late = *sessions[3];
+  late.send_utterance(0);
+  heard refused;
+  listen(late, refused, 1);
+  EXPECT_EQ(refused.outcomes[0], "NODE_OVERLOADED");
+  ASSERT_EQ(refused.backpressure.size(), 1u);
+  EXPECT_EQ(refused.backpressure[0]["action"], "BUSY");
+  EXPECT_THAT(refused.backpressure[0]["message"].get<std::string>(), ::testing::HasSubstr("2 jobs are waiting"));
+
+  node.complete(*held);
+  const auto served = serve(node, 2);
+  for (int i = 0; i < 3; ++i) {
+    heard h;
+    listen(*sessions[static_cast<std::size_t>(i)], h, 1);
+    EXPECT_EQ(h.outcomes[0], "result") << "admitted session " << i;
+  }
+  EXPECT_EQ(served.count(late.id()), 0u) << "the refused job never reached the node";
+
+  // The refusal left nothing behind: with room in the backlog the same session is served.
+  late.send_utterance(1);
+  const auto again = serve(node, 1);
+  EXPECT_EQ(again.at(late.id()), (std::vector<std::uint64_t>{1}));
+  listen(late, refused, 2);
+  EXPECT_EQ(refused.outcomes[1], "result");
+  EXPECT_EQ(refused.repeated, 0);
+}
+
+}  // namespace
+}  // namespace lingua::test
