@@ -2,6 +2,8 @@
 // served gets `backpressure` and early refusals, a full backlog refuses at once, every admitted utterance gets its
 // result, nothing is lost or duplicated, and a well-behaved session is unaffected. The node is slow because the
 // test holds each job until it chooses to answer it: no timing decides an outcome.
+#include <gmock/gmock.h>
+
 #include <map>
 
 #include "e2e_fixture.hpp"
