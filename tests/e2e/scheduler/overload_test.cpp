@@ -4,6 +4,7 @@
 // test holds each job until it chooses to answer it: no timing decides an outcome.
 #include <gmock/gmock.h>
 
+#include <algorithm>
 #include <map>
 
 #include "e2e_fixture.hpp"
@@ -46,7 +47,7 @@ void listen(fake_session& session, heard& h, std::size_t count) {
 }
 
 // Answers `count` jobs one at a time, in the order the node receives them; returns their utterance indices by
-// session.
+// session, ascending.
 std::map<std::string, std::vector<std::uint64_t>> serve(fake_node& node, int count) {
   std::map<std::string, std::vector<std::uint64_t>> served;
   for (int i = 0; i < count; ++i) {
@@ -58,6 +59,8 @@ std::map<std::string, std::vector<std::uint64_t>> serve(fake_node& node, int cou
     served[(*job)["session_id"]].push_back((*job)["utterance_index"].get<std::uint64_t>());
     node.complete(*job);
   }
+  // Jobs that joined the backlog in the same millisecond leave it in either order (its score is the time).
+  for (auto& [session, indices] : served) std::sort(indices.begin(), indices.end());
   return served;
 }
 
