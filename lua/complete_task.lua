@@ -48,6 +48,7 @@ if TERMINAL[job.st] then
 end
 
 release(K, job_id, node)
+if outcome ~= 'failed' and job.disp then observe_duration(K, node, now - job.disp) end
 drop_payload(KEYS[14])
 finish(K, job_id, job, outcome, ARGV[8], now, tonumber(ARGV[9]))
 local reply = { 'completed', sess }

@@ -48,6 +48,7 @@ end
 local state = cjson.decode(ARGV[5])
 state.hb = now
 state.acks = acks
+state.dur = old_d ~= nil and old_d.dur > 0 and old_d.dur or nil  -- observed (complete_task): not the node's to say
 apply_drain(state, drained_by(KEYS[14], KEYS[15], node))
 redis.call('HSET', K.node_state, node, cjson.encode(state))
 redis.call('ZADD', K.node_seen, now, node)

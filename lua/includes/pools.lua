@@ -3,14 +3,17 @@
 --   pool_all   lex ZSET "<pool>|" sentinel + "<pool>|<node_id>" per member (membership, cluster_view's pages).
 --   pair_pools lex ZSET "<a>|<b>|<pool>" for every language pair a<=b of a pool: the pools serving a pair.
 --   node_ready HASH node_id -> the node's descriptor, packed (no JSON), written by register/heartbeat/drain/ack:
---              "<pool>|<rdy>|<hb>|<max>|<rep>|<cpu>|<res>|<acks>|<pub>|<svc>|<asr>|<tts>|<node_id>"
+--              "<pool>|<rdy>|<hb>|<max>|<rep>|<cpu>|<res>|<acks>|<pub>|<ser>|<dur>|<svc>|<asr>|<tts>|<node_id>"
 --              rdy 1 = status ready; hb last heartbeat ms; max slots; rep what the node reports busy (running +
 --              its own queue); cpu percent (integer); res the highest of cpu/gpu/mem percent; acks 1 = the node
---              acknowledges jobs; pub 0/1; svc/asr/tts ",a,b," lists. The node id is last: it may hold any byte.
---   pool_free  lex ZSET, the ready set: "<pool>|<rank>|<descriptor without pool>" for every node that is ready
---              and below capacity. rank = 4 digits of busy/max (busy = max(slots held, rep)) then 3 digits of
+--              acknowledges jobs; pub 0/1; ser 1 = the node reports its own queue (gpu_queue_length: it runs one
+--              job at a time); dur its observed job duration in ms (EWMA, slots.lua observe_duration; 0 = never
+--              observed); svc/asr/tts ",a,b," lists. The node id is last: it may hold any byte.
+--   pool_free  lex ZSET, the ready set: "<pool>|<rank>|<load>|<descriptor without pool>" for every node that is
+--              ready and below capacity. rank = 4 digits of busy/max (busy = max(slots held, rep)) then 3 digits of
 --              cpu, so within a pool the least loaded node is the first member: selection is one
---              ZRANGEBYLEX ... LIMIT per eligible pool and reads everything it filters on from the member itself.
+--              ZRANGEBYLEX ... LIMIT per eligible pool and reads everything it filters on from the member itself
+--              (load = slots held, for the expected-finish check of select.lua).
 -- The member is a pure function of (descriptor, slots held): every change of either removes the old member and
 -- adds the new one (ready_move), so the set never holds two members of one node.
 
@@ -44,45 +47,51 @@ local function pool_leave(K, pool, node)
   end
 end
 
-local DESC_PATTERN = '^([^|]*)|(%d)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d)|(%d)|([^|]*)|([^|]*)|([^|]*)|(.*)$'
-local MEMBER_PATTERN = '^([^|]*)|(%d+)|(%d)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d)|(%d)|([^|]*)|([^|]*)|([^|]*)|(.*)$'
+local DESC_PATTERN =
+  '^([^|]*)|(%d)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d)|(%d)|(%d)|(%d+)|([^|]*)|([^|]*)|([^|]*)|(.*)$'
+local MEMBER_PATTERN =
+  '^([^|]*)|(%d+)|(%d+)|(%d)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d)|(%d)|(%d)|(%d+)|([^|]*)|([^|]*)|([^|]*)|(.*)$'
 
-local function desc_table(pool, rdy, hb, max, rep, cpu, res, acks, pub, svc, asr, tts, node)
+local function desc_table(pool, rdy, hb, max, rep, cpu, res, acks, pub, ser, dur, svc, asr, tts, node)
   return { pool = pool, rdy = tonumber(rdy), hb = tonumber(hb), max = tonumber(max), rep = tonumber(rep),
-           cpu = tonumber(cpu), res = tonumber(res), acks = tonumber(acks), pub = tonumber(pub), svc = svc,
-           asr = asr, tts = tts, node = node }
+           cpu = tonumber(cpu), res = tonumber(res), acks = tonumber(acks), pub = tonumber(pub), ser = tonumber(ser),
+           dur = tonumber(dur), svc = svc, asr = asr, tts = tts, node = node }
 end
 
 -- The descriptor of a node, or nil when it is not registered.
 local function node_desc(K, node)
   local text = redis.call('HGET', K.node_ready, node)
   if not text then return nil end
-  local pool, rdy, hb, max, rep, cpu, res, acks, pub, svc, asr, tts, id = string.match(text, DESC_PATTERN)
-  return desc_table(pool, rdy, hb, max, rep, cpu, res, acks, pub, svc, asr, tts, id)
+  local pool, rdy, hb, max, rep, cpu, res, acks, pub, ser, dur, svc, asr, tts, id = string.match(text, DESC_PATTERN)
+  if pool == nil then return nil end  -- a descriptor written before ser/dur existed: the next heartbeat rewrites it
+  return desc_table(pool, rdy, hb, max, rep, cpu, res, acks, pub, ser, dur, svc, asr, tts, id)
 end
 
--- A ready-set member read back (selection): the descriptor and the member text.
+-- A ready-set member read back (selection): the descriptor (with `load`, the slots the node holds).
 local function member_desc(member)
-  local pool, _, rdy, hb, max, rep, cpu, res, acks, pub, svc, asr, tts, id = string.match(member, MEMBER_PATTERN)
+  local pool, _, load, rdy, hb, max, rep, cpu, res, acks, pub, ser, dur, svc, asr, tts, id =
+    string.match(member, MEMBER_PATTERN)
   if pool == nil then return nil end
-  return desc_table(pool, rdy, hb, max, rep, cpu, res, acks, pub, svc, asr, tts, id)
+  local d = desc_table(pool, rdy, hb, max, rep, cpu, res, acks, pub, ser, dur, svc, asr, tts, id)
+  d.load = tonumber(load)
+  return d
 end
 
 local function desc_rest(d)
   return d.rdy .. '|' .. d.hb .. '|' .. d.max .. '|' .. d.rep .. '|' .. d.cpu .. '|' .. d.res .. '|' .. d.acks ..
-         '|' .. d.pub .. '|' .. d.svc .. '|' .. d.asr .. '|' .. d.tts .. '|' .. d.node
+         '|' .. d.pub .. '|' .. d.ser .. '|' .. d.dur .. '|' .. d.svc .. '|' .. d.asr .. '|' .. d.tts .. '|' .. d.node
 end
 
 -- The descriptor from the capabilities record (state/node_capabilities: {pool, asr, tts, svc, max, pub}) and the
--- runtime record ({st, hb, cpu, gpu, mem, run, q}).
+-- runtime record ({st, hb, cpu, gpu, mem, run, q?, dur?}).
 local function desc_of(node, info, state, acks)
   local cpu = math.floor(tonumber(state.cpu) or 0)
   local res = math.max(cpu, math.floor(tonumber(state.gpu) or 0), math.floor(tonumber(state.mem) or 0))
   return { pool = info.pool, rdy = state.st == 'ready' and 1 or 0, hb = math.floor(state.hb or 0),
            max = math.floor(info.max), rep = math.floor((state.run or 0) + (state.q or 0)),
            cpu = math.max(0, math.min(cpu, 999)), res = math.max(0, res), acks = acks or 0,
-           pub = (info.pub == 0) and 0 or 1, svc = info.svc or ',', asr = info.asr or ',', tts = info.tts or ',',
-           node = node }
+           pub = (info.pub == 0) and 0 or 1, ser = state.q ~= nil and 1 or 0, dur = math.floor(state.dur or 0),
+           svc = info.svc or ',', asr = info.asr or ',', tts = info.tts or ',', node = node }
 end
 
 -- The ready-set member of a node holding `load` slots, or nil when it does not belong there.
@@ -90,7 +99,7 @@ local function ready_member(d, load)
   if d == nil or d.rdy ~= 1 or load >= d.max then return nil end
   local busy = math.max(load, d.rep)
   local share = math.min(9999, math.floor(busy * 10000 / d.max))
-  return d.pool .. '|' .. string.format('%04d%03d', share, d.cpu) .. '|' .. desc_rest(d)
+  return d.pool .. '|' .. string.format('%04d%03d', share, d.cpu) .. '|' .. load .. '|' .. desc_rest(d)
 end
 
 -- Moves the node's ready-set member from (old descriptor, old load) to (new descriptor, new load); either side

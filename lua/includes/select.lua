@@ -11,7 +11,8 @@ local function selection_cfg(first)
 end
 
 -- Transient reasons (the node may take the job later) decide "wait in the backlog" over "refuse".
-local TRANSIENT = { FULL = true, OVERLOADED = true, NOT_READY = true, STALE = true, MODEL_UNAVAILABLE = true }
+local TRANSIENT = { FULL = true, BEHIND = true, OVERLOADED = true, NOT_READY = true, STALE = true,
+                    MODEL_UNAVAILABLE = true }
 
 -- Does a node's ",tag,tag," list serve the job's language tag (BCP-47, normalised by C++)? The exact tag; or, for
 -- a regional tag ("zh-CN"), the bare language ("zh": a node that declares only the language serves every region);
@@ -22,6 +23,17 @@ local function serves_language(list, lang)
   local dash = string.find(lang, '-', 1, true)
   if dash then return in_list(list, string.sub(lang, 1, dash - 1)) end
   return list ~= nil and string.find(list, ',' .. lang .. '-', 1, true) ~= nil
+end
+
+-- Would a node that holds `load` of our jobs end one more after the job's run deadline? The jobs ahead of it (our
+-- slots, or what the node reports when that is more) are worked off on its lanes (1 for a node that reports its own
+-- queue: it serialises whatever capacity it declares) at its observed job duration (d.dur, slots.lua
+-- observe_duration). An idle node, or one never observed, is never behind.
+local function behind(job, d, load)
+  if load == 0 or d.dur == 0 or job.runms == nil then return false end
+  local ahead = math.max(load, d.rep)
+  local lanes = d.ser == 1 and 1 or d.max
+  return (math.floor(ahead / lanes) + 1) * d.dur > job.runms
 end
 
 -- Why the node described by `d` holding `load` slots cannot take the job, or nil. `cfg.marks`: whether any
@@ -50,6 +62,7 @@ local function desc_fits(K, job, d, load, now, cfg)
   end
   if d.res >= cfg.threshold then return 'OVERLOADED' end
   if load >= d.max then return 'FULL' end
+  if behind(job, d, load) then return 'BEHIND' end
   return nil
 end
 
@@ -80,8 +93,8 @@ local function pool_best(K, job, pool, now, cfg, reasons)
     for _, member in ipairs(members) do
       local d = member_desc(member)
       if d ~= nil then
-        -- A member is below capacity by construction (ready_member): its slot count is not read.
-        local reason = desc_fits(K, job, d, 0, now, cfg)
+        -- A member is below capacity by construction (ready_member) and carries its slot count (for BEHIND).
+        local reason = desc_fits(K, job, d, d.load, now, cfg)
         if reason == nil then return member, d end
         reasons[reason] = (reasons[reason] or 0) + 1
       end

@@ -74,7 +74,8 @@ local function handoff(K, node, now, cfg, scan)
         load = load + 1
         handed[#handed + 1] = job_id
         handed[#handed + 1] = job.att
-      elseif reason == 'FULL' or reason == 'NOT_READY' or reason == 'STALE' or reason == 'OVERLOADED' then
+      elseif reason == 'FULL' or reason == 'BEHIND' or reason == 'NOT_READY' or reason == 'STALE'
+          or reason == 'OVERLOADED' then
         break
       end
     end
@@ -107,4 +108,19 @@ end
 -- outlives the job.
 local function drop_payload(payload_key)
   if payload_key ~= nil and payload_key ~= '' then redis.call('DEL', payload_key) end
+end
+
+-- Folds one observed job duration (assignment to the first result of that attempt, or to its missed run deadline)
+-- into the node's EWMA (weight 1/4 for the new observation; the first one is taken as it is): kept in its runtime
+-- record (heartbeats carry it over) and its descriptor, which selection reads (select.lua behind).
+local function observe_duration(K, node, ms)
+  local state = load_json(K.node_state, node)
+  local d = node_desc(K, node)
+  if state == nil or d == nil or ms < 0 then return end
+  state.dur = state.dur and math.floor(state.dur * 0.75 + ms * 0.25) or math.floor(ms)
+  redis.call('HSET', K.node_state, node, cjson.encode(state))
+  local observed = {}
+  for k, v in pairs(d) do observed[k] = v end
+  observed.dur = state.dur
+  desc_store(K, d, observed, node_load(K, node))
 end

@@ -3,7 +3,7 @@
 -- script touches a single Redis Cluster slot.
 local K = {
   node_info = KEYS[1],    -- HASH node_id -> JSON capabilities {pool, asr, tts, svc, max, pub} (written by C++)
-  node_state = KEYS[2],   -- HASH node_id -> JSON runtime {st, hb, cpu, gpu, mem, run, acks}
+  node_state = KEYS[2],   -- HASH node_id -> JSON runtime {st, hb, cpu, gpu, mem, run, q?, acks, dur?}
   node_load = KEYS[3],    -- HASH node_id -> slots held by the scheduler (reserved + running jobs)
   node_seen = KEYS[4],    -- ZSET node_id scored by last heartbeat (ms): liveness sweep
   pool_all = KEYS[5],     -- ZSET (score 0, lex order) "<pool>|" sentinel + "<pool>|<node_id>" per member

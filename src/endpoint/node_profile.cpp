@@ -92,8 +92,10 @@ state::node_runtime runtime_of(const protocol::node_heartbeat& heartbeat) {
   runtime.gpu_percent = heartbeat.resource_usage.gpu_percent.value_or(0);
   runtime.mem_percent = heartbeat.resource_usage.mem_percent;
   runtime.running_jobs = static_cast<std::uint32_t>(std::min<std::uint64_t>(heartbeat.resource_usage.running_jobs, 1U << 20));
-  runtime.queued_jobs = static_cast<std::uint32_t>(
-      std::min<std::uint64_t>(heartbeat.resource_usage.gpu_queue_length.value_or(0), 1U << 20));
+  if (heartbeat.resource_usage.gpu_queue_length) {
+    runtime.queued_jobs =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(*heartbeat.resource_usage.gpu_queue_length, 1U << 20));
+  }
   return runtime;
 }
 

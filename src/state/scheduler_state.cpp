@@ -157,8 +157,8 @@ net::awaitable<result<heartbeat_outcome>> scheduler_state::heartbeat(const std::
                           {"cpu", runtime.cpu_percent},
                           {"gpu", runtime.gpu_percent},
                           {"mem", runtime.mem_percent},
-                          {"run", runtime.running_jobs},
-                          {"q", runtime.queued_jobs}};
+                          {"run", runtime.running_jobs}};
+  if (runtime.queued_jobs) state["q"] = *runtime.queued_jobs;
   // No conditional expression in this coroutine's temporaries: GCC 12 evaluates both arms of it here.
   std::string capabilities_json;
   if (changed != nullptr) capabilities_json = changed->to_json();

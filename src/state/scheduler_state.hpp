@@ -43,7 +43,9 @@ struct node_runtime {
   double gpu_percent = 0;
   double mem_percent = 0;
   std::uint32_t running_jobs = 0;
-  std::uint32_t queued_jobs = 0;  // the node's own queue (gpu_queue_length): work waiting there
+  // The node's own queue (gpu_queue_length): work waiting there. Absent for a node that does not report one; a node
+  // that does runs its work one job at a time (lua/includes/select.lua).
+  std::optional<std::uint32_t> queued_jobs;
 };
 
 // What a job needs from a node; the selection filters on exactly this.
