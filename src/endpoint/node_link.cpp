@@ -1,5 +1,7 @@
 #include "endpoint/node_link.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <spdlog/spdlog.h>
@@ -44,7 +46,29 @@ bool node_link::send_job(std::string text, const routing::job_attempt& job) {
                   job.job_id, job.attempt);
     return true;
   }
-  return send_text(std::move(text));
+  return send_text(in_node_tags(std::move(text), job));
+}
+
+// The session's tags were matched to this node's by the selection (BCP-47 rule, docs/protocol.md): the node is
+// sent the tags it declared, in its spelling (zh-CN → zh for a node that declares zh). Frames whose tags it declared
+// exactly, the usual case, go out as they are, without parsing.
+std::string node_link::in_node_tags(std::string text, const routing::job_attempt& job) const {
+  if (!profile_) return text;
+  const bool exact = std::all_of(job.languages.begin(), job.languages.end(),
+                                 [this](const std::string& l) { return profile_->declares_exactly(l); });
+  if (exact) return text;
+  auto parsed = protocol::parse_node_outbound(text);
+  auto* assign = parsed ? std::get_if<protocol::job_assign>(&*parsed) : nullptr;
+  if (assign == nullptr) return text;
+  if (assign->src_lang != "auto") assign->src_lang = profile_->tag_for(assign->src_lang);
+  assign->tgt_lang = profile_->tag_for(assign->tgt_lang);
+  for (auto* l : {&assign->lang_a, &assign->lang_b}) {
+    if (*l) **l = profile_->tag_for(**l);
+  }
+  if (assign->auto_langs) {
+    for (auto& l : *assign->auto_langs) l = profile_->tag_for(l);
+  }
+  return protocol::to_json(*assign);
 }
 
 void node_link::send_error(const std::string& code, const std::string& message) {

@@ -80,6 +80,8 @@ class node_link : public net::connection_handler,
   // False (and an error frame to the node) when `claimed` is not this socket's node.
   bool proves(const std::string& claimed, std::string_view what);
   void send_error(const std::string& code, const std::string& message);
+  // The job_assign `text` with the job's language tags replaced by the ones this node declared (see send_job).
+  std::string in_node_tags(std::string text, const routing::job_attempt& job) const;
   // An INVALID_MESSAGE error naming the problem when `profile` declares more distinct languages than allowed (the
   // pool's pair index grows with their square); true when within bounds.
   bool languages_within_bounds(const node_profile& profile);

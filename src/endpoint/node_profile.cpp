@@ -9,9 +9,6 @@ void add(std::vector<std::string>& list, const std::string& item) {
   if (!item.empty() && std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
 }
 
-// Language tags are kept in their normalised spelling (zh_cn → zh-CN) so that the scripts compare them exactly.
-void add_language(std::vector<std::string>& list, const std::string& tag) { add(list, state::normalize_language(tag)); }
-
 }  // namespace
 
 node_profile::node_profile(const protocol::node_register& registration, std::uint32_t default_max_jobs,
@@ -46,8 +43,19 @@ std::optional<std::string> node_profile::service_type_of(const std::string& serv
   return std::nullopt;
 }
 
+bool node_profile::declares_exactly(const std::string& tag) const {
+  return std::find(declared_tags_.begin(), declared_tags_.end(), tag) != declared_tags_.end();
+}
+
 void node_profile::derive() {
   state::node_capabilities caps;
+  declared_tags_.clear();
+  // Language tags are kept in their normalised spelling (zh_cn → zh-CN) so that the scripts compare them exactly;
+  // the node's own spelling is kept for the job_assigns it is sent (tag_for).
+  const auto add_language = [this](std::vector<std::string>& list, const std::string& tag) {
+    add(list, state::normalize_language(tag));
+    add(declared_tags_, tag);
+  };
   // Languages: the node's declared language capabilities; failing those, its installed models.
   if (languages_) {
     for (const auto& l : languages_->asr_languages.value_or(std::vector<std::string>{})) add_language(caps.asr_languages, l);

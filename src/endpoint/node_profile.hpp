@@ -27,6 +27,10 @@ class node_profile {
   const state::node_capabilities& capabilities() const { return capabilities_; }
   // The credential the node's socket proved (kept across updates): stored with the node's record.
   void bind_credential(std::string credential) { capabilities_.credential = std::move(credential); }
+  // The tag this node understands for a job's language, in its own spelling (state::declared_tag_for over every
+  // language it declared), and whether it declared exactly `tag` (then a job_assign goes out as it is).
+  std::string tag_for(const std::string& tag) const { return state::declared_tag_for(tag, declared_tags_); }
+  bool declares_exactly(const std::string& tag) const;
   // The service type (asr, nmt, ...) of one of the node's service ids, for MODEL_NOT_AVAILABLE reports.
   std::optional<std::string> service_type_of(const std::string& service_id) const;
 
@@ -43,6 +47,7 @@ class node_profile {
   std::optional<std::uint32_t> max_jobs_;
   bool accept_public_ = true;
   state::node_capabilities capabilities_;
+  std::vector<std::string> declared_tags_;  // every language tag it declared, as it spelled them
 };
 
 // The runtime part of a heartbeat: explicit status (extension) or "ready", resource usage, running jobs.

@@ -38,6 +38,7 @@ bool is_empty_ack(const protocol::job_result& r) {
 struct assign_frame {
   std::string frame;
   std::string session_id;
+  std::vector<std::string> languages;  // see routing::job_attempt
 };
 
 // A node chooses its error codes: only code-shaped ones (A-Z, 0-9, _; at most 40) become a label value.
@@ -73,7 +74,14 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 assign_frame frame_for(protocol::job_assign& assign, std::uint32_t attempt, std::string audio) {
   assign.attempt_id = attempt;
   assign.audio = std::move(audio);
-  return {protocol::to_json(assign), protocol::speaker_session_of(assign.session_id)};
+  std::vector<std::string> languages;
+  if (assign.src_lang != "auto") languages.push_back(assign.src_lang);
+  languages.push_back(assign.tgt_lang);
+  for (const auto* l : {&assign.lang_a, &assign.lang_b}) {
+    if (*l) languages.push_back(**l);
+  }
+  for (const auto& l : assign.auto_langs.value_or(std::vector<std::string>{})) languages.push_back(l);
+  return {protocol::to_json(assign), protocol::speaker_session_of(assign.session_id), std::move(languages)};
 }
 
 // From the stored template (written by protocol::to_json(job_assign), so the protocol's reader takes it back
@@ -169,7 +177,7 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
       reserve("success");
       // The frame is written from the order in hand: the template just stored is not parsed back.
       assign_frame built = frame_for(order.assign, placed->attempt, std::move(request.audio));
-      co_await deliver(placed->job_id, placed->node_id, placed->attempt, built.frame, built.session_id);
+      co_await deliver(placed->job_id, placed->node_id, placed->attempt, built.frame, built.session_id, built.languages);
       if (metrics_ != nullptr) metrics_->dispatched(seconds_since(started));
     }
       co_return dispatch_report{dispatch_report::kind::sent, placed->node_id, placed->attempt, {}, {}, 0, 0};
@@ -208,14 +216,15 @@ asio::awaitable<void> job_service::send(const std::string& job_id, const std::st
     co_return;
   }
   assign_frame built = frame_for(**stored, attempt);
-  co_await deliver(job_id, node_id, attempt, built.frame, built.session_id);
+  co_await deliver(job_id, node_id, attempt, built.frame, built.session_id, built.languages);
 }
 
 asio::awaitable<void> job_service::deliver(const std::string& job_id, const std::string& node_id,
-                                          std::uint32_t attempt, std::string& frame, const std::string& session_id) {
+                                          std::uint32_t attempt, std::string& frame, const std::string& session_id,
+                                          std::vector<std::string>& languages) {
   // co_await stays out of conditions (GCC 12 mis-compiles it inside `||`).
   bool sent = false;
-  const routing::job_attempt carried{job_id, attempt};
+  const routing::job_attempt carried{job_id, attempt, std::move(languages)};
   if (!frame.empty()) sent = co_await router_.job_to_node(node_id, std::move(frame), carried);
   spdlog::debug("job {} attempt {} sent to {}: {}", job_id, attempt, node_id, sent);
   if (!sent) {

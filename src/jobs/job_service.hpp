@@ -109,10 +109,12 @@ class job_service {
   // from a converted temporary twice.
   // Sends an attempt of a stored job (failover, backlog hand-off): its payload is loaded from Redis.
   boost::asio::awaitable<void> send(const std::string& job_id, const std::string& node_id, std::uint32_t attempt);
-  // Sends a written job_assign frame (moved from `frame`; empty: not sendable) and tells the speaker's session, or
-  // fails the attempt over when the node is unreachable.
+  // Sends a written job_assign frame (moved from `frame`, with the frame's language tags moved from `languages`;
+  // empty frame: not sendable) and tells the speaker's session, or fails the attempt over when the node is
+  // unreachable.
   boost::asio::awaitable<void> deliver(const std::string& job_id, const std::string& node_id, std::uint32_t attempt,
-                                       std::string& frame, const std::string& session_id);
+                                       std::string& frame, const std::string& session_id,
+                                       std::vector<std::string>& languages);
   boost::asio::awaitable<void> fail_over(const std::string& job_id, std::uint32_t attempt, state::reassign_reason why,
                                          const std::string& old_node, bool cancel_old);
   // A dispatch whose reply timed out: fail the job in the state if the script ran after all (retried while Redis

@@ -77,11 +77,14 @@ std::optional<std::vector<endpoint::audience>> audiences_of(const std::string& s
     if (m.session_id == speaker_id) {
       speaker = &m;
     } else if (m.preferred_lang && !m.preferred_lang->empty()) {
-      groups[*m.preferred_lang].push_back(m.session_id);
+      // Grouped by the normalised tag: listeners asking zh-CN, zh_cn and zh-cn share one job of one stream.
+      groups[state::normalize_language(*m.preferred_lang)].push_back(m.session_id);
     }
   }
   if (speaker == nullptr || groups.empty()) return std::nullopt;
-  if (speaker_hears_own_target && !speaker->tgt_lang.empty()) groups[speaker->tgt_lang].push_back(speaker_id);
+  if (speaker_hears_own_target && !speaker->tgt_lang.empty()) {
+    groups[state::normalize_language(speaker->tgt_lang)].push_back(speaker_id);
+  }
   std::vector<endpoint::audience> out;
   for (auto& [lang, listeners] : groups) out.push_back(endpoint::audience{lang, std::move(listeners)});
   return out;

@@ -108,6 +108,7 @@ asio::awaitable<bool> instance_link::to_node(const std::string& node_id, const s
   if (job != nullptr) {
     message["job"] = job->job_id;
     message["att"] = job->attempt;
+    message["langs"] = job->languages;
   }
   co_return co_await post(owner, message.dump());
 }
@@ -136,7 +137,10 @@ bool instance_link::deliver_locally(const std::string& message) {
     auto sink = local_.local_node(id);
     if (!sink) return false;
     if (m.contains("job") && m["job"].is_string()) {
-      const job_attempt job{m["job"].get<std::string>(), m.value("att", std::uint32_t{0})};
+      job_attempt job{m["job"].get<std::string>(), m.value("att", std::uint32_t{0}), {}};
+      for (const auto& l : m.value("langs", nlohmann::json::array())) {
+        if (l.is_string()) job.languages.push_back(l.get<std::string>());
+      }
       return sink->send_job(payload, job);
     }
     return sink->send_text(payload);

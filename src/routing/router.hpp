@@ -29,6 +29,10 @@ struct session_languages {
 struct job_attempt {
   std::string job_id;
   std::uint32_t attempt = 0;
+  // The job's language tags as the frame carries them (src_lang unless "auto", tgt_lang, lang_a, lang_b,
+  // auto_langs): the node socket rewrites a frame whose tags the node did not declare exactly into the tags it
+  // understands (endpoint::node_link::send_job).
+  std::vector<std::string> languages;
 };
 
 class session_sink {

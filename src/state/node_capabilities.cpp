@@ -81,6 +81,25 @@ std::string primary_language(std::string_view code) {
   const std::string normal = normalize_language(code);
   return normal.substr(0, normal.find('-'));
 }
+std::string declared_tag_for(std::string_view tag, const std::vector<std::string>& declared) {
+  const std::string normal = normalize_language(tag);
+  const std::string primary = primary_language(tag);
+  const bool regional = normal != primary;
+  const std::string* bare = nullptr;
+  const std::string* region = nullptr;
+  for (const auto& d : declared) {
+    const std::string d_normal = normalize_language(d);
+    if (d_normal == normal) return d;
+    if (regional && bare == nullptr && d_normal == primary) bare = &d;
+    if (!regional && region == nullptr && d_normal.size() > primary.size() && d_normal.starts_with(primary + "-")) {
+      region = &d;
+    }
+  }
+  if (bare != nullptr) return *bare;
+  if (region != nullptr) return *region;
+  return std::string(tag);
+}
+
 bool valid_node_id(std::string_view id) { return valid_token(id, 128, ".:"); }
 
 std::string comma_list(const std::vector<std::string>& items) {

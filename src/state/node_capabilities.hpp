@@ -44,6 +44,13 @@ std::string normalize_language(std::string_view code);
 // The primary language subtag, lower case: "zh-CN" → "zh", "en" → "en".
 std::string primary_language(std::string_view code);
 
+// The tag a node understands for a job's language `tag`, in the node's own spelling (`declared`, as the node sent
+// them): the declared tag equal to `tag` once both are normalised; else, for a regional tag (zh-CN), the bare
+// language the node declares (zh); else, for a bare tag (zh), the first regional form of it the node declares
+// (zh-CN). The same rule as the scripts' matching (lua/includes/select.lua serves_language). `tag` as it is when
+// the node declares nothing that serves it (it was not selected for its languages, e.g. "auto").
+std::string declared_tag_for(std::string_view tag, const std::vector<std::string>& declared);
+
 // ",a,b," for a list (the empty list is ",").
 std::string comma_list(const std::vector<std::string>& items);
 

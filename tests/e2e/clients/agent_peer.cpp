@@ -23,18 +23,22 @@ nlohmann::json agent_peer::register_message() const {
     services.push_back(service("lexicon-intent-cpu", "lexicon", "cpu"));
     caps.push_back(capability("lexicon", "cpu"));
   }
-  return {{"type", "node_register"},
-          {"node_id", node_id_.empty() ? nlohmann::json(nullptr) : nlohmann::json(node_id_)},
-          {"version", "2.0.0"},
-          {"capability_schema_version", "2.0"},
-          {"platform", "linux"},
-          {"hardware", {{"cpu_cores", 2}, {"memory_gb", 24}}},
-          {"installed_models", nlohmann::json::array()},
-          {"installed_services", services},
-          {"capability_by_type", caps},
-          {"accept_public_jobs", true},
-          {"language_capabilities",
-           {{"asr_languages", spec_.asr}, {"tts_languages", spec_.tts}, {"semantic_languages", spec_.asr}}}};
+  nlohmann::json reg = {{"type", "node_register"},
+                        {"node_id", node_id_.empty() ? nlohmann::json(nullptr) : nlohmann::json(node_id_)},
+                        {"version", "2.0.0"},
+                        {"capability_schema_version", "2.0"},
+                        {"platform", "linux"},
+                        {"hardware", {{"cpu_cores", 2}, {"memory_gb", 24}}},
+                        {"installed_models", nlohmann::json::array()},
+                        {"installed_services", services},
+                        {"capability_by_type", caps},
+                        {"accept_public_jobs", true},
+                        {"language_capabilities",
+                         {{"asr_languages", spec_.asr},
+                          {"tts_languages", spec_.tts},
+                          {"semantic_languages", spec_.asr}}}};
+  if (spec_.max_concurrent_jobs) reg["max_concurrent_jobs"] = *spec_.max_concurrent_jobs;
+  return reg;
 }
 
 nlohmann::json agent_peer::heartbeat_message() const {

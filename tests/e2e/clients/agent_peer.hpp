@@ -28,6 +28,7 @@ struct agent_spec {
   std::vector<std::string> asr = {"en", "zh"};
   std::vector<std::string> tts = {"en", "zh"};
   bool with_lexicon = true;  // the unknown `lexicon` service and capability entry
+  std::optional<std::uint32_t> max_concurrent_jobs;  // the agent declares none; a test may (extension)
 };
 
 class agent_peer {

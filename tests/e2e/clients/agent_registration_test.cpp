@@ -1,5 +1,6 @@
 // Points 1 and 5 of issue 8: a node agent reporting service types the scheduler does not know registers and works;
-// a registration that cannot be accepted is answered; regional language tags (zh-CN, en-US) are served.
+// a registration that cannot be accepted is answered; regional language tags (zh-CN, en-US) are served, and a
+// node's job_assign carries the tags it declared (point 5).
 #include "e2e/clients/agent_peer.hpp"
 #include "e2e_fixture.hpp"
 
@@ -8,14 +9,16 @@ namespace {
 
 using agent_registration = scheduler_e2e;
 
-// One utterance from `session` answered by `agent`: returns the session's translation_result.
-nlohmann::json one_utterance(fake_session& session, agent_peer& agent) {
+// One utterance from `session` answered by `agent`: returns the session's translation_result (and the job_assign
+// the agent was sent in `job`).
+nlohmann::json one_utterance(fake_session& session, agent_peer& agent, nlohmann::json* job = nullptr) {
   session.send_audio(10);
   session.send_final();
   if (agent.serve(5s, 1) != 1) {
     ADD_FAILURE() << "the job never reached the agent";
     return nlohmann::json::object();
   }
+  if (job != nullptr) *job = agent.fifo().front();
   agent.finish_next("hello");
   return expect_message(session.socket(), "translation_result");
 }
@@ -57,8 +60,14 @@ TEST_F(agent_registration, a_session_with_regional_tags_is_served_by_a_node_that
   fake_session session;
   session.connect(scheduler.port(), "auto", "en-US",
                   {{"mode", "two_way_auto"}, {"lang_a", "zh-CN"}, {"lang_b", "en-US"}, {"auto_langs", {"zh-CN", "en-US"}}});
-  auto result = one_utterance(session, agent);
-  EXPECT_EQ(result["text_translated"], "en-US:hello") << "the job keeps the session's own tags";
+  nlohmann::json job;
+  auto result = one_utterance(session, agent, &job);
+  EXPECT_EQ(job["src_lang"], "auto");
+  EXPECT_EQ(job["tgt_lang"], "en") << "the node is sent the tags it declared";
+  EXPECT_EQ(job["lang_a"], "zh");
+  EXPECT_EQ(job["lang_b"], "en");
+  EXPECT_EQ(job["auto_langs"], (nlohmann::json{"zh", "en"}));
+  EXPECT_EQ(result["text_translated"], "en:hello");
 }
 
 TEST_F(agent_registration, a_node_that_declares_regional_tags_serves_bare_and_matching_sessions_only) {
@@ -70,9 +79,12 @@ TEST_F(agent_registration, a_node_that_declares_regional_tags_serves_bare_and_ma
   ASSERT_FALSE(agent.connect(scheduler.port()).empty());
   fake_session bare, regional, other_region;
   bare.connect(scheduler.port(), "zh", "en");
-  EXPECT_EQ(one_utterance(bare, agent)["text_translated"], "en:hello");
-  regional.connect(scheduler.port(), "pt-BR", "zh-CN");
-  EXPECT_EQ(one_utterance(regional, agent)["text_translated"], "zh-CN:hello");
+  nlohmann::json job;
+  EXPECT_EQ(one_utterance(bare, agent, &job)["text_translated"], "en-US:hello");
+  EXPECT_EQ(job["src_lang"], "zh-CN") << "a bare tag is sent as the region the node declared";
+  regional.connect(scheduler.port(), "pt_br", "zh-cn");
+  EXPECT_EQ(one_utterance(regional, agent, &job)["text_translated"], "zh-CN:hello");
+  EXPECT_EQ(job["src_lang"], "pt-BR") << "in the node's spelling";
   other_region.connect(scheduler.port(), "zh-TW", "en");
   other_region.send_audio(10);
   other_region.send_final();

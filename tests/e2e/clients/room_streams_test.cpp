@@ -1,7 +1,7 @@
 // Point 2 (and 6) of issue 8: rooms with several listener languages and node agents that accept one job per
 // (session_id, utterance_index) and keep text context per session_id. Each language stream is its own session
 // towards nodes ("<speaker>/<lang>"); a duplicate refusal moves the job; every listener gets its translation, in
-// order, wherever it is connected; group ids are epoch milliseconds.
+// order, wherever it is connected; group ids are epoch milliseconds; listener tags are grouped once normalised.
 #include <chrono>
 #include <map>
 #include <set>
@@ -132,6 +132,35 @@ TEST_F(room_streams, a_duplicate_refusal_moves_the_job_to_another_node_and_the_l
   }
   expect_translations(0);
   EXPECT_FALSE(speaker.next("error", 300ms)) << "a refusal is not the listener's loss";
+}
+
+TEST_F(room_streams, listeners_whose_tags_differ_only_in_spelling_share_one_job_sent_in_the_nodes_tag) {
+  auto& scheduler = start_scheduler();
+  agent_peer agent(polyglot());  // declares zh
+  ASSERT_FALSE(agent.connect(scheduler.port()).empty());
+  speaker.connect(scheduler.port(), "en", "zh");
+  const std::string code = create_room(speaker, "Speaker");
+  const std::vector<std::string> spellings = {"zh-CN", "zh_cn", "zh-cn"};
+  std::vector<std::string> ids = {speaker.id()};
+  for (std::size_t i = 0; i < spellings.size(); ++i) {
+    listeners[i].connect(scheduler.port(), spellings[i], "en");
+    ids.push_back(listeners[i].id());
+    join_room(listeners[i], code, ids, spellings[i]);
+  }
+  expect_members(speaker, ids);
+  speaker.send_audio(10);
+  speaker.send_final();
+  ASSERT_EQ(agent.serve(5s, 1), 1U);
+  agent.serve(500ms);
+  ASSERT_EQ(agent.queued(), 1U) << "one job for the one canonical language";
+  EXPECT_EQ(agent.fifo().front()["session_id"], speaker.id() + "/zh-CN");
+  EXPECT_EQ(agent.fifo().front()["tgt_lang"], "zh") << "the node is sent the tag it declared";
+  agent.finish_next();
+  for (auto& l : listeners) {
+    auto r = expect_message(l.socket(), "translation_result");
+    EXPECT_EQ(r["text_translated"], "zh:hello");
+    EXPECT_EQ(r["session_id"], speaker.id());
+  }
 }
 
 TEST_F(room_streams, a_room_across_two_instances_gives_every_listener_its_language_in_order) {

@@ -1,7 +1,8 @@
 // Points 4 and 3 of issue 8: the web client's silent cuts cost no node work and use no utterance index; a node
 // that serialises its work (the Lingua agent: one GPU FIFO, gpu_queue_length in its heartbeats, no declared
 // capacity) gets one job at a time, and a job taken from it after a missed run deadline keeps its slot there until
-// its late result arrives (job_cancel does not stop the agent).
+// its late result arrives (job_cancel does not stop the agent); one whose observed jobs take long gets no job it
+// would only finish after that job's run deadline, whatever capacity it declares.
 #include <thread>
 #include <vector>
 
@@ -91,6 +92,38 @@ TEST_F(serialising_node, a_node_that_reports_its_gpu_queue_and_declares_no_capac
   EXPECT_EQ(done, 3U);
   EXPECT_EQ(agent.accepted(), 3U);
   for (auto& s : sessions) EXPECT_EQ(expect_message(s.socket(), "translation_result")["text_translated"], "zh:hello");
+}
+
+TEST_F(serialising_node, a_serialising_node_whose_jobs_take_long_gets_no_job_it_would_finish_after_the_run_deadline) {
+  auto& scheduler = start_scheduler({"--jobs.run_timeout_min_ms=4000", "--jobs.run_timeout_base_ms=4000",
+                                     "--jobs.run_timeout_max_ms=4000", "--selection.sticky_sessions=false"});
+  agent_spec spec;
+  spec.max_concurrent_jobs = 4;  // it declares 4, but reports gpu_queue_length: it runs one job at a time
+  agent_peer agent(spec);
+  ASSERT_FALSE(agent.connect(scheduler.port()).empty());
+  fake_session warm, first, second;
+  warm.connect(scheduler.port(), "en", "zh");
+  warm.send_audio(10);
+  warm.send_final();
+  ASSERT_EQ(agent.serve(3s, 1), 1U);
+  std::this_thread::sleep_for(2500ms);  // the node takes 2.5 s for it: the scheduler observes that
+  agent.finish_next();
+  EXPECT_EQ(expect_message(warm.socket(), "translation_result")["text_translated"], "zh:hello");
+
+  for (auto* s : {&first, &second}) {
+    s->connect(scheduler.port(), "en", "zh");
+    s->send_audio(10);
+    s->send_final();
+  }
+  ASSERT_EQ(agent.serve(3s, 1), 1U);
+  agent.serve(700ms);
+  EXPECT_EQ(agent.queued(), 1U) << "behind a 2.5 s job, a second one would end after its 4 s run deadline: it waits "
+                                   "in the scheduler's backlog, not in the node's FIFO";
+  agent.finish_next();
+  ASSERT_EQ(agent.serve(3s, 1), 1U) << "the waiting job goes to the node once it is free";
+  agent.finish_next();
+  EXPECT_EQ(expect_message(first.socket(), "translation_result")["text_translated"], "zh:hello");
+  EXPECT_EQ(expect_message(second.socket(), "translation_result")["text_translated"], "zh:hello");
 }
 
 TEST_F(serialising_node, a_job_taken_away_after_its_run_deadline_keeps_its_slot_on_the_node_until_the_late_result) {

@@ -26,6 +26,17 @@ TEST(room_fan_out, each_distinct_preferred_language_of_the_others_is_one_audienc
   EXPECT_EQ((*audiences)[1].listeners, (std::vector<std::string>{"s-2"}));
 }
 
+TEST(room_fan_out, listeners_whose_tags_differ_only_in_spelling_are_one_audience_of_the_canonical_tag) {
+  const std::vector<room_member> members = {member("s-SPEAK", "en"), member("s-1", "zh-CN"), member("s-2", "zh_cn"),
+                                            member("s-3", "ZH-cn"), member("s-4", "zh")};
+  auto audiences = audiences_of("s-SPEAK", members, false);
+  ASSERT_TRUE(audiences);
+  ASSERT_EQ(audiences->size(), 2u) << "zh-CN (three spellings) and zh";
+  EXPECT_EQ((*audiences)[0].target_lang, "zh");
+  EXPECT_EQ((*audiences)[1].target_lang, "zh-CN");
+  EXPECT_EQ((*audiences)[1].listeners, (std::vector<std::string>{"s-1", "s-2", "s-3"}));
+}
+
 TEST(room_fan_out, the_speakers_own_preferred_language_does_not_make_a_job) {
   const std::vector<room_member> members = {member("s-SPEAK", "zh"), member("s-1", "en")};
   auto audiences = audiences_of("s-SPEAK", members, false);
