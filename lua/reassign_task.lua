@@ -36,6 +36,9 @@ local released = false
 if ARGV[6] == 'run_timeout' then
   -- The node may still be working on it (includes/slots.lua): it keeps the slot for up to two run deadlines.
   keep_slot(K, job_id, old_node, now + 2 * (job.runms or 0))
+  -- The time it has taken so far is a lower bound of its duration there: a node whose jobs always miss the deadline
+  -- is observed as slow (includes/select.lua BEHIND), not left looking untried.
+  if job.disp then observe_duration(K, old_node, now - job.disp) end
 else
   released = release(K, job_id, old_node)
 end

@@ -75,6 +75,20 @@ TEST_F(observed_durations, the_node_whose_jobs_finish_sooner_wins_over_an_equall
   }
 }
 
+TEST_F(observed_durations, a_missed_run_deadline_counts_as_an_observation_of_at_least_that_long) {
+  add_ready_node("late", en_zh_node(4));
+  ASSERT_TRUE(run(state->heartbeat("late", serialising_runtime(), nullptr)));
+  auto job = en_to_zh_job("j1");
+  job.requirements.sticky_node = "late";
+  ASSERT_EQ(run(state->dispatch(job))->node_id, "late");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(run(state->reassign("j1", 1, state::reassign_reason::run_timeout)));
+  auto next = en_to_zh_job("j2", "s-2");
+  next.requirements.run_timeout_ms = 500;
+  EXPECT_EQ(run(state->dispatch(next))->status, kind::queued)
+      << "the node still works on the job it missed after 300 ms (its slot is kept): one more would end after 500 ms";
+}
+
 TEST_F(observed_durations, a_failed_job_is_not_an_observation) {
   add_ready_node("n1", en_zh_node(4));
   auto job = en_to_zh_job("f1");
