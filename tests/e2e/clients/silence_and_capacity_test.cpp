@@ -14,7 +14,16 @@ namespace lingua::test {
 namespace {
 
 using web_client_silence = scheduler_e2e;
-using serialising_node = scheduler_e2e;
+
+class serialising_node : public scheduler_e2e {
+ protected:
+  // A scheduler whose run deadline is `ms` for every job, without sticky sessions.
+  scheduler_process& start_with_run_deadline(int ms) {
+    const std::string t = std::to_string(ms);
+    return start_scheduler({"--jobs.run_timeout_min_ms=" + t, "--jobs.run_timeout_base_ms=" + t,
+                            "--jobs.run_timeout_max_ms=" + t, "--selection.sticky_sessions=false"});
+  }
+};
 
 TEST(web_client_peer_audio, digital_silence_encodes_to_tiny_opus_packets_and_speech_does_not) {
   web_client_peer peer;
@@ -95,8 +104,7 @@ TEST_F(serialising_node, a_node_that_reports_its_gpu_queue_and_declares_no_capac
 }
 
 TEST_F(serialising_node, a_serialising_node_whose_jobs_take_long_gets_no_job_it_would_finish_after_the_run_deadline) {
-  auto& scheduler = start_scheduler({"--jobs.run_timeout_min_ms=4000", "--jobs.run_timeout_base_ms=4000",
-                                     "--jobs.run_timeout_max_ms=4000", "--selection.sticky_sessions=false"});
+  auto& scheduler = start_with_run_deadline(4000);
   agent_spec spec;
   spec.max_concurrent_jobs = 4;  // it declares 4, but reports gpu_queue_length: it runs one job at a time
   agent_peer agent(spec);
@@ -127,8 +135,7 @@ TEST_F(serialising_node, a_serialising_node_whose_jobs_take_long_gets_no_job_it_
 }
 
 TEST_F(serialising_node, a_job_taken_away_after_its_run_deadline_keeps_its_slot_on_the_node_until_the_late_result) {
-  auto& scheduler = start_scheduler({"--jobs.run_timeout_min_ms=2000", "--jobs.run_timeout_base_ms=2000",
-                                     "--jobs.run_timeout_max_ms=2000", "--selection.sticky_sessions=false"});
+  auto& scheduler = start_with_run_deadline(2000);
   agent_peer slow, other;
   ASSERT_FALSE(slow.connect(scheduler.port()).empty());
   fake_session first, second, third;
