@@ -1,6 +1,6 @@
 // Capacity from observed job durations (lua/includes/select.lua, BEHIND): complete_task keeps an EWMA of each
 // node's job durations in its runtime record; a busy node that would not finish one more job within that job's run
-// deadline gets none (it waits in the backlog); among nodes that can, the soonest expected finish wins.
+// deadline gets none (it waits in the backlog).
 #include <thread>
 
 #include "state_fixture.hpp"
@@ -62,17 +62,6 @@ TEST_F(observed_durations, a_serialising_node_with_quick_jobs_takes_up_to_its_de
     EXPECT_EQ(run(state->dispatch(job))->status, kind::assigned) << i;
   }
   EXPECT_EQ(run(state->dispatch(en_to_zh_job("j3", "s-3")))->status, kind::queued) << "full";
-}
-
-TEST_F(observed_durations, the_node_whose_jobs_finish_sooner_wins_over_an_equally_free_slower_one) {
-  add_ready_node("slow", en_zh_node(4));
-  add_ready_node("quick", en_zh_node(4));
-  run_one("slow", "warm-slow", std::chrono::milliseconds(400));
-  run_one("quick", "warm-quick", std::chrono::milliseconds(0));
-  for (int i = 0; i < 3; ++i) {
-    auto d = run(state->dispatch(en_to_zh_job("j" + std::to_string(i), "s-" + std::to_string(i))));
-    EXPECT_EQ(d->node_id, "quick") << "four parallel lanes: job " << i << " starts at once on the quick node";
-  }
 }
 
 TEST_F(observed_durations, a_missed_run_deadline_counts_as_an_observation_of_at_least_that_long) {
