@@ -25,6 +25,8 @@ class node_profile {
   bool update(const protocol::node_heartbeat& heartbeat);
 
   const state::node_capabilities& capabilities() const { return capabilities_; }
+  // Whether a heartbeat of this node ever carried gpu_queue_length (it runs its work through one queue).
+  bool serialises() const { return serialises_; }
   // The credential the node's socket proved (kept across updates): stored with the node's record.
   void bind_credential(std::string credential) { capabilities_.credential = std::move(credential); }
   // The tag this node understands for a job's language, in its own spelling (state::declared_tag_for over every
