@@ -11,8 +11,15 @@ local function selection_cfg(first)
 end
 
 -- Transient reasons (the node may take the job later) decide "wait in the backlog" over "refuse".
-local TRANSIENT = { FULL = true, BEHIND = true, OVERLOADED = true, NOT_READY = true, STALE = true,
-                    MODEL_UNAVAILABLE = true }
+local TRANSIENT = { FULL = true, BEHIND = true, NOT_READY = true, STALE = true, MODEL_UNAVAILABLE = true }
+
+-- A node whose highest of cpu/gpu/mem is at or above the resource threshold is a last resort, never a reason to
+-- wait: it is chosen only when no fitting node below the threshold exists (pool_best, select_node). The Lingua
+-- node agent reports the whole machine's CPU; on a host busy with other work that figure says nothing about its
+-- free slots, and excluding it made jobs wait out their backlog deadline beside an idle, capable node.
+local function over_threshold(d, cfg)
+  return d.res >= cfg.threshold
+end
 
 -- Does a node's ",tag,tag," list serve the job's language tag (BCP-47, normalised by C++)? The exact tag; or, for
 -- a regional tag ("zh-CN"), the bare language ("zh": a node that declares only the language serves every region);
@@ -37,7 +44,8 @@ local function behind(job, d, load)
 end
 
 -- Why the node described by `d` holding `load` slots cannot take the job, or nil. `cfg.marks`: whether any
--- unavailability mark exists (only then are they looked up, one HGET per needed service).
+-- unavailability mark exists (only then are they looked up, one HGET per needed service). The resource threshold
+-- is not a reason (over_threshold).
 local function desc_fits(K, job, d, load, now, cfg)
   if in_list(job.tried, d.node) then return 'EXCLUDED' end
   if d.rdy ~= 1 then return 'NOT_READY' end
@@ -60,7 +68,6 @@ local function desc_fits(K, job, d, load, now, cfg)
       if until_ms then redis.call('HDEL', K.unavailable, d.node .. '|' .. svc) end
     end
   end
-  if d.res >= cfg.threshold then return 'OVERLOADED' end
   if load >= d.max then return 'FULL' end
   if behind(job, d, load) then return 'BEHIND' end
   return nil
@@ -85,9 +92,12 @@ local function eligible_pools(K, job)
 end
 
 -- The first member of the pool's ready set that fits (the least loaded that can take the job): its member text
--- and descriptor, or nil. Reads one member first (the usual answer), then up to cfg.page - 1 more.
+-- and descriptor, or nil; the third value is true when that member is over the resource threshold (the first such
+-- one, returned only when no fitting member below it was found). Reads one member first (the usual answer), then
+-- up to cfg.page - 1 more.
 local function pool_best(K, job, pool, now, cfg, reasons)
   local from, count = 0, 1
+  local spare, spare_d = nil, nil
   while from < cfg.page do
     local members = redis.call('ZRANGEBYLEX', K.pool_free, '[' .. pool .. '|', '(' .. pool .. '}', 'LIMIT', from, count)
     for _, member in ipairs(members) do
@@ -95,13 +105,18 @@ local function pool_best(K, job, pool, now, cfg, reasons)
       if d ~= nil then
         -- A member is below capacity by construction (ready_member) and carries its slot count (for BEHIND).
         local reason = desc_fits(K, job, d, d.load, now, cfg)
-        if reason == nil then return member, d end
-        reasons[reason] = (reasons[reason] or 0) + 1
+        if reason == nil then
+          if not over_threshold(d, cfg) then return member, d, false end
+          if spare == nil then spare, spare_d = member, d end
+        else
+          reasons[reason] = (reasons[reason] or 0) + 1
+        end
       end
     end
-    if #members < count then return nil end
+    if #members < count then break end
     from, count = from + count, cfg.page - from - count
   end
+  if spare ~= nil then return spare, spare_d, true end
   return nil
 end
 
@@ -111,18 +126,26 @@ local function select_node(K, job, now, cfg)
   cfg.marks = redis.call('HLEN', K.unavailable) > 0
   if job.pin ~= nil and job.pin ~= '' then
     local d = node_desc(K, job.pin)
-    if d ~= nil and desc_fits(K, job, d, node_load(K, job.pin), now, cfg) == nil then return job.pin, d end
+    -- A pinned node over the resource threshold is not taken at once: the pools below may hold a calmer one (and
+    -- still choose it as a last resort).
+    if d ~= nil and desc_fits(K, job, d, node_load(K, job.pin), now, cfg) == nil and not over_threshold(d, cfg) then
+      return job.pin, d
+    end
   end
   local pools = eligible_pools(K, job)
   if #pools == 0 then return nil, 'NO_POOL' end
 
   local reasons = {}
-  local best, best_member = nil, nil
+  local best, best_rank, best_hot = nil, nil, true
   for _, pool in ipairs(pools) do
-    local member, d = pool_best(K, job, pool, now, cfg, reasons)
-    -- Members compare by their rank right after "<pool>|": the least loaded over all eligible pools wins.
-    if member ~= nil and (best == nil or string.sub(member, #pool + 2, #pool + 8) < best_member) then
-      best, best_member = d, string.sub(member, #pool + 2, #pool + 8)
+    local member, d, hot = pool_best(K, job, pool, now, cfg, reasons)
+    -- Members compare by their rank right after "<pool>|": the least loaded over all eligible pools wins, a node
+    -- below the resource threshold before any above it.
+    if member ~= nil then
+      local rank = string.sub(member, #pool + 2, #pool + 8)
+      if best == nil or (best_hot and not hot) or (best_hot == hot and rank < best_rank) then
+        best, best_rank, best_hot = d, rank, hot
+      end
     end
   end
   if best then return best.node, best end

@@ -54,7 +54,9 @@ local function release_kept(K, job_id, node)
   return release(K, job_id, node)
 end
 
--- Hands the node's free slots to the oldest waiting jobs it can serve (looking at most `scan` of them).
+-- Hands the node's free slots to the oldest waiting jobs it can serve (looking at most `scan` of them). A node over
+-- the resource threshold takes them too: a job waits in the backlog only when no capable node had a free slot, so
+-- this node is the one that has one now (select.lua over_threshold).
 -- Returns a flat list job_id, attempt, ... of the jobs it assigned, for the caller to send.
 local function handoff(K, node, now, cfg, scan)
   local handed = {}
@@ -74,8 +76,7 @@ local function handoff(K, node, now, cfg, scan)
         load = load + 1
         handed[#handed + 1] = job_id
         handed[#handed + 1] = job.att
-      elseif reason == 'FULL' or reason == 'BEHIND' or reason == 'NOT_READY' or reason == 'STALE'
-          or reason == 'OVERLOADED' then
+      elseif reason == 'FULL' or reason == 'BEHIND' or reason == 'NOT_READY' or reason == 'STALE' then
         break
       end
     end

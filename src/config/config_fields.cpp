@@ -219,7 +219,7 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(nodes, heartbeat_interval_ms, "Heartbeat period asked of nodes, ms"),
       LINGUA_CONFIG_FIELD(nodes, heartbeat_timeout_ms, "A node silent this long is offline, ms"),
       LINGUA_CONFIG_FIELD(nodes, resource_threshold_percent,
-                          "CPU, GPU or memory use at or above this excludes a node from selection, percent"),
+                          "CPU, GPU or memory use at or above this makes a node a last resort (chosen only when no calmer capable node can take the job), percent"),
       LINGUA_CONFIG_FIELD(nodes, model_unavailable_ttl_ms,
                           "A node reporting MODEL_NOT_AVAILABLE is not offered that model for, ms"),
 

@@ -82,7 +82,7 @@ struct nodes_section {
   std::size_t serial_max_concurrent_jobs = 1;      // the same, for a node that reports gpu_queue_length, jobs
   std::int64_t heartbeat_interval_ms = 15000;      // heartbeat period asked of nodes, ms
   std::int64_t heartbeat_timeout_ms = 45000;       // a node silent this long is offline (> interval), ms
-  double resource_threshold_percent = 95.0;        // cpu/gpu/memory use at or above this excludes a node, percent
+  double resource_threshold_percent = 95.0;        // cpu/gpu/memory use at or above: a last resort, percent
   std::int64_t model_unavailable_ttl_ms = 60000;   // a node reporting MODEL_NOT_AVAILABLE skips that model for, ms
 
   bool operator==(const nodes_section&) const = default;

@@ -26,7 +26,7 @@ using result = boost::system::result<T, std::error_code>;
 struct state_config {
   std::string key_prefix = "lingua";
   std::int64_t heartbeat_timeout_ms = 45000;  // a node silent this long is not selected, then removed
-  double resource_threshold_percent = 95.0;   // cpu/gpu/mem at or above: not selected
+  double resource_threshold_percent = 95.0;   // cpu/gpu/mem at or above: selected only as a last resort
   int sample_size = 3;                        // x sample_rounds: the most ready-set members of one pool
   int sample_rounds = 3;                      // a selection looks at (least loaded first)
   int backlog_scan = 32;                      // waiting jobs a freed slot looks at

@@ -49,7 +49,7 @@ nlohmann::json agent_peer::heartbeat_message() const {
           {"node_id", node_id_},
           {"timestamp", 1700000000000},
           {"resource_usage",
-           {{"cpu_percent", 12.5}, {"gpu_percent", 40.0}, {"mem_percent", 30.0}, {"running_jobs", 0},
+           {{"cpu_percent", spec_.cpu_percent}, {"gpu_percent", 40.0}, {"mem_percent", 30.0}, {"running_jobs", 0},
             {"gpu_queue_length", waiting}}},
           {"installed_services", reg["installed_services"]},
           {"capability_by_type", reg["capability_by_type"]},

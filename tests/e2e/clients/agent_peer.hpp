@@ -29,6 +29,7 @@ struct agent_spec {
   std::vector<std::string> tts = {"en", "zh"};
   bool with_lexicon = true;  // the unknown `lexicon` service and capability entry
   std::optional<std::uint32_t> max_concurrent_jobs;  // the agent declares none; a test may (extension)
+  double cpu_percent = 12.5;  // the agent reports the whole machine's CPU, whatever else runs there
 };
 
 class agent_peer {

@@ -115,7 +115,7 @@ TEST_F(state_dispatch, a_job_that_would_wait_behind_the_backlog_bound_is_refused
   EXPECT_EQ(unbounded->job_id, "j3-again");
 }
 
-TEST_F(state_dispatch, an_overloaded_node_is_skipped_for_a_calm_one) {
+TEST_F(state_dispatch, a_node_over_the_resource_threshold_is_skipped_for_a_calm_one_but_takes_work_no_calm_one_can) {
   add_ready_node("hot", en_zh_node());
   add_ready_node("calm", en_zh_node());
   state::node_runtime hot;
@@ -127,7 +127,26 @@ TEST_F(state_dispatch, an_overloaded_node_is_skipped_for_a_calm_one) {
     EXPECT_EQ(d->node_id, "calm");
   }
   auto third = run(state->dispatch(en_to_zh_job("j3")));
-  EXPECT_EQ(third->status, kind::queued) << "the only other node is over the resource threshold: wait";
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->status, kind::assigned) << "the calm node is full: the hot one is a last resort, not a wait";
+  EXPECT_EQ(third->node_id, "hot");
+  ASSERT_TRUE(run(state->complete("j0", "calm", 1, state::completion::completed, "")));
+  auto fourth = run(state->dispatch(en_to_zh_job("j4")));
+  ASSERT_TRUE(fourth);
+  EXPECT_EQ(fourth->node_id, "calm") << "a calm node with a free slot goes first again";
+}
+
+TEST_F(state_dispatch, a_waiting_job_goes_to_a_node_over_the_resource_threshold_when_it_frees_a_slot) {
+  add_ready_node("hot", en_zh_node(1));
+  state::node_runtime hot;
+  hot.cpu_percent = 100;
+  ASSERT_TRUE(run(state->heartbeat("hot", hot, nullptr)));
+  ASSERT_EQ(run(state->dispatch(en_to_zh_job("j1")))->node_id, "hot");
+  ASSERT_EQ(run(state->dispatch(en_to_zh_job("j2")))->status, kind::queued) << "full";
+  auto done = run(state->complete("j1", "hot", 1, state::completion::completed, ""));
+  ASSERT_TRUE(done);
+  ASSERT_EQ(done->handed.size(), 1u) << "the freed slot of the hot node goes to the waiting job";
+  EXPECT_EQ(done->handed[0].job_id, "j2");
 }
 
 TEST_F(state_dispatch, a_node_with_a_stale_heartbeat_is_not_selected) {
