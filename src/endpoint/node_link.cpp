@@ -306,8 +306,9 @@ asio::awaitable<void> node_link::on_heartbeat(const protocol::node_heartbeat& me
   if (!languages_within_bounds(next)) co_return;
   profile_ = std::move(next);
   state::node_runtime runtime = runtime_of(message);
-  // The Lingua node agent leaves gpu_queue_length out while its queue is empty: once it has reported one, it is
-  // known to serialise, and an absent length means an empty queue (lua/includes/select.lua: one lane).
+  // The Lingua node agent leaves gpu_queue_length out while its queue is empty: a node known to serialise (from its
+  // registration, or once it reported a queue) has an empty queue when the length is absent (lua/includes/select.lua:
+  // one lane).
   if (profile_->serialises() && !runtime.queued_jobs) runtime.queued_jobs = 0;
   if (draining_) runtime.status = "draining";
   last_runtime_ = runtime;

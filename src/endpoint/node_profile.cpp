@@ -9,12 +9,23 @@ void add(std::vector<std::string>& list, const std::string& item) {
   if (!item.empty() && std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
 }
 
+// The Lingua node agent's registration: no max_concurrent_jobs (the original protocol has none; it is our
+// extension) and every service it found listed with its device and status. The agent runs every stage of every
+// job through one GPU lease (its FIFO "gpu:0", whatever the device), so it serialises from the start. Its
+// heartbeats say so only while its queue is not empty (gpu_queue_length is left out at 0), too late for the
+// jobs of one burst (a room's languages).
+bool lists_its_services_without_capacity(const protocol::node_register& registration) {
+  return !registration.max_concurrent_jobs && registration.installed_services &&
+         !registration.installed_services->empty();
+}
+
 }  // namespace
 
 node_profile::node_profile(const protocol::node_register& registration, std::uint32_t default_max_jobs,
                            std::uint32_t serial_max_jobs)
     : default_max_jobs_(default_max_jobs),
       serial_max_jobs_(serial_max_jobs),
+      serialises_(lists_its_services_without_capacity(registration)),
       languages_(registration.language_capabilities),
       models_(registration.installed_models),
       services_(registration.installed_services.value_or(std::vector<protocol::installed_service>{})),

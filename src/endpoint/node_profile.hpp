@@ -15,9 +15,11 @@ namespace lingua::endpoint {
 
 class node_profile {
  public:
-  // Capacity: the node's max_concurrent_jobs; else `serial_max_jobs` once its heartbeats report gpu_queue_length
-  // (the Lingua node agent runs all GPU work through one FIFO: jobs beyond it only wait there, towards its own queue
-  // timeout, instead of in the scheduler's backlog where any node can take them); else `default_max_jobs`.
+  // Capacity: the node's max_concurrent_jobs; else `serial_max_jobs` for a node that serialises (the Lingua node
+  // agent runs all its work through one FIFO: jobs beyond it only wait there, towards its own queue timeout,
+  // instead of in the scheduler's backlog where any node can take them) — recognised from a registration that
+  // lists installed_services without max_concurrent_jobs, or once a heartbeat reports gpu_queue_length; else
+  // `default_max_jobs`.
   node_profile(const protocol::node_register& registration, std::uint32_t default_max_jobs,
                std::uint32_t serial_max_jobs = 1);
 
@@ -25,7 +27,8 @@ class node_profile {
   bool update(const protocol::node_heartbeat& heartbeat);
 
   const state::node_capabilities& capabilities() const { return capabilities_; }
-  // Whether a heartbeat of this node ever carried gpu_queue_length (it runs its work through one queue).
+  // Whether the node runs its work through one queue: its registration listed installed_services without
+  // max_concurrent_jobs (the Lingua node agent), or a heartbeat of it carried gpu_queue_length.
   bool serialises() const { return serialises_; }
   // The credential the node's socket proved (kept across updates): stored with the node's record.
   void bind_credential(std::string credential) { capabilities_.credential = std::move(credential); }
@@ -41,7 +44,7 @@ class node_profile {
 
   std::uint32_t default_max_jobs_;
   std::uint32_t serial_max_jobs_;
-  bool serialises_ = false;  // its heartbeats report gpu_queue_length
+  bool serialises_ = false;  // see serialises()
   std::optional<protocol::node_language_capabilities> languages_;
   std::vector<protocol::installed_model> models_;
   std::vector<protocol::installed_service> services_;

@@ -45,12 +45,13 @@ nlohmann::json agent_peer::heartbeat_message() const {
   const auto reg = register_message();
   // The agent's running_jobs drops when ASR finishes: it under-reports; gpu_queue_length counts the FIFO.
   const std::size_t waiting = fifo_.empty() ? 0 : fifo_.size() - 1;
+  nlohmann::json usage = {{"cpu_percent", spec_.cpu_percent}, {"gpu_percent", 40.0}, {"mem_percent", 30.0},
+                          {"running_jobs", 0}};
+  if (waiting > 0 || spec_.queue_length_when_empty) usage["gpu_queue_length"] = waiting;
   return {{"type", "node_heartbeat"},
           {"node_id", node_id_},
           {"timestamp", 1700000000000},
-          {"resource_usage",
-           {{"cpu_percent", spec_.cpu_percent}, {"gpu_percent", 40.0}, {"mem_percent", 30.0}, {"running_jobs", 0},
-            {"gpu_queue_length", waiting}}},
+          {"resource_usage", usage},
           {"installed_services", reg["installed_services"]},
           {"capability_by_type", reg["capability_by_type"]},
           {"language_capabilities", reg["language_capabilities"]}};

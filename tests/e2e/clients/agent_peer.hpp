@@ -3,7 +3,8 @@
 // (/work/shared/reference/clients-observed.md):
 // - registers with node_id null, no max_concurrent_jobs, no features_supported, and reports every service it finds,
 //   including types this scheduler does not know (`lexicon`) and capability entries with a `devices` array;
-// - heartbeats only once it has a node id, with `running_jobs` and `gpu_queue_length`;
+// - heartbeats only once it has a node id, with `running_jobs` and `gpu_queue_length` (left out while its queue is
+//   empty);
 // - accepts one job per job_id and one per (session_id, utterance_index), and refuses the next with
 //   success:false, PROCESSING_ERROR "DUPLICATE_UTTERANCE_INDEX: …" (or "DUPLICATE_JOB_ID: …");
 // - runs all work through one FIFO (one job at a time); job_cancel does not stop it.
@@ -30,6 +31,8 @@ struct agent_spec {
   bool with_lexicon = true;  // the unknown `lexicon` service and capability entry
   std::optional<std::uint32_t> max_concurrent_jobs;  // the agent declares none; a test may (extension)
   double cpu_percent = 12.5;  // the agent reports the whole machine's CPU, whatever else runs there
+  // The agent leaves gpu_queue_length out of a heartbeat while its queue is empty; true: a node that always sends it.
+  bool queue_length_when_empty = false;
 };
 
 class agent_peer {

@@ -115,6 +115,27 @@ TEST_F(room_streams, three_listener_languages_on_three_agents_each_get_every_tra
   EXPECT_EQ(a.refused() + b.refused() + c.refused(), 0U);
 }
 
+TEST_F(room_streams, three_listener_languages_on_three_agents_put_one_job_on_each_agent_from_their_registration_on) {
+  auto& scheduler = start_scheduler();
+  agent_peer a(polyglot()), b(polyglot()), c(polyglot());
+  for (auto* agent : {&a, &b, &c}) ASSERT_FALSE(agent->connect(scheduler.port()).empty());
+  open_room({scheduler.port()});
+  // No agent has reported a queue (it leaves gpu_queue_length out at 0): that they serialise is known from their
+  // registrations, so the three language jobs of an utterance go to three agents, not into one agent's FIFO — also
+  // the second utterance's, whose jobs all prefer the session's last node (sticky sessions).
+  for (std::uint64_t utterance = 0; utterance < 2; ++utterance) {
+    speaker.send_audio(10);
+    speaker.send_final();
+    ASSERT_EQ(gather({&a, &b, &c}, 3), 3U) << "utterance " << utterance;
+    a.serve(300ms);
+    EXPECT_EQ(a.queued(), 1U) << "utterance " << utterance;
+    EXPECT_EQ(b.queued(), 1U) << "utterance " << utterance;
+    EXPECT_EQ(c.queued(), 1U) << "utterance " << utterance;
+    for (auto* agent : {&a, &b, &c}) agent->finish_next();
+    expect_translations(utterance);
+  }
+}
+
 TEST_F(room_streams, a_duplicate_refusal_moves_the_job_to_another_node_and_the_listener_still_gets_it) {
   auto& scheduler = start_scheduler({"--selection.sticky_sessions=false", "--nodes.serial_max_concurrent_jobs=4"});
   agent_peer stale(polyglot()), fresh(polyglot());

@@ -1,6 +1,6 @@
 // Points 4 and 3 of issue 8: the web client's silent cuts cost no node work and use no utterance index; a node
-// that serialises its work (the Lingua agent: one GPU FIFO, gpu_queue_length in its heartbeats, no declared
-// capacity) gets one job at a time, and a job taken from it after a missed run deadline keeps its slot there until
+// that serialises its work (the Lingua agent: one GPU FIFO; a registration listing its services and no declared
+// capacity, gpu_queue_length in its heartbeats while the queue is not empty) gets one job at a time, and a job taken from it after a missed run deadline keeps its slot there until
 // its late result arrives (job_cancel does not stop the agent); one whose observed jobs take long gets no job it
 // would only finish after that job's run deadline, whatever capacity it declares.
 #include <thread>
@@ -79,7 +79,7 @@ TEST_F(web_client_silence, skipping_silent_cuts_can_be_turned_off) {
   EXPECT_EQ(agent.serve(5s, 1), 1U) << "the silent cut is dispatched as before";
 }
 
-TEST_F(serialising_node, a_node_that_reports_its_gpu_queue_and_declares_no_capacity_gets_one_job_at_a_time) {
+TEST_F(serialising_node, an_agent_that_lists_its_services_and_declares_no_capacity_gets_one_job_at_a_time_from_the_start) {
   auto& scheduler = start_scheduler();
   agent_peer agent;
   ASSERT_FALSE(agent.connect(scheduler.port()).empty());
@@ -91,7 +91,8 @@ TEST_F(serialising_node, a_node_that_reports_its_gpu_queue_and_declares_no_capac
   }
   ASSERT_EQ(agent.serve(3s, 1), 1U);
   agent.serve(700ms);
-  EXPECT_EQ(agent.queued(), 1U) << "the others wait in the scheduler's backlog, not in the node's FIFO";
+  EXPECT_EQ(agent.queued(), 1U) << "the others wait in the scheduler's backlog, not in the node's FIFO (known from "
+                                   "its registration: no heartbeat of it reported a queue yet)";
   std::size_t done = 0;
   for (int round = 0; round < 3 && agent.queued() > 0; ++round) {
     agent.finish_next();
@@ -107,6 +108,7 @@ TEST_F(serialising_node, a_serialising_node_whose_jobs_take_long_gets_no_job_it_
   auto& scheduler = start_with_run_deadline(4000);
   agent_spec spec;
   spec.max_concurrent_jobs = 4;  // it declares 4, but reports gpu_queue_length: it runs one job at a time
+  spec.queue_length_when_empty = true;
   agent_peer agent(spec);
   ASSERT_FALSE(agent.connect(scheduler.port()).empty());
   fake_session warm, first, second;
