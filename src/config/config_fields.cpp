@@ -215,7 +215,7 @@ std::vector<config_field> build_fields() {
 
       LINGUA_CONFIG_FIELD(nodes, default_max_concurrent_jobs, "Concurrent jobs per node when the node does not say"),
       LINGUA_CONFIG_FIELD(nodes, serial_max_concurrent_jobs,
-                          "Concurrent jobs for a node that does not say but reports gpu_queue_length (it serialises)"),
+                          "Concurrent jobs for a node that does not say but serialises (lists installed_services, or reports gpu_queue_length)"),
       LINGUA_CONFIG_FIELD(nodes, heartbeat_interval_ms, "Heartbeat period asked of nodes, ms"),
       LINGUA_CONFIG_FIELD(nodes, heartbeat_timeout_ms, "A node silent this long is offline, ms"),
       LINGUA_CONFIG_FIELD(nodes, resource_threshold_percent,
