@@ -79,7 +79,7 @@ struct instance_section {
 // [nodes]: inference nodes and their health.
 struct nodes_section {
   std::size_t default_max_concurrent_jobs = 4;     // jobs per node when the node does not say, jobs
-  std::size_t serial_max_concurrent_jobs = 1;      // the same, for a node that reports gpu_queue_length, jobs
+  std::size_t serial_max_concurrent_jobs = 1;      // the same, for a node that serialises (Lingua agent), jobs
   std::int64_t heartbeat_interval_ms = 15000;      // heartbeat period asked of nodes, ms
   std::int64_t heartbeat_timeout_ms = 45000;       // a node silent this long is offline (> interval), ms
   double resource_threshold_percent = 95.0;        // cpu/gpu/memory use at or above: a last resort, percent
