@@ -93,6 +93,7 @@ endpoint::session_settings session_settings_of(const config::scheduler_config& c
   s.segmentation.padding_auto_ms = c.segmentation.padding_auto_ms;
   s.segmentation.padding_manual_ms = c.segmentation.padding_manual_ms;
   s.segmentation.speech.skip_silent_cuts = c.segmentation.skip_silent_cuts;
+  s.segmentation.close_turns_at_limits = c.segmentation.close_turns_at_limits;
   s.segmentation.speech.silent_packet_max_bytes = c.segmentation.silent_packet_max_bytes;
   s.segmentation.speech.min_speech_ms = c.segmentation.min_speech_ms;
   s.segmentation.speech.pcm_silence_rms = c.segmentation.pcm_silence_rms;

@@ -260,6 +260,9 @@ std::vector<config_field> build_fields() {
       LINGUA_CONFIG_FIELD(segmentation, max_utterance_audio_bytes, "Audio accepted in one utterance message, bytes"),
       LINGUA_CONFIG_FIELD(segmentation, result_gap_wait_ms, "A missing result is waited for this long, then skipped, ms"),
       LINGUA_CONFIG_FIELD(segmentation, skip_silent_cuts, "Cuts that hold no speech are not dispatched"),
+      LINGUA_CONFIG_FIELD(segmentation, close_turns_at_limits,
+                          "Cuts made by max_duration_ms or max_buffer_bytes also carry is_timeout_triggered, so a "
+                          "node that holds a turn's text until its closing cut translates them at once"),
       LINGUA_CONFIG_FIELD(segmentation, silent_packet_max_bytes, "An Opus packet of at most this size is silence, bytes"),
       LINGUA_CONFIG_FIELD(segmentation, min_speech_ms, "A cut with less voiced audio is not dispatched, ms"),
       LINGUA_CONFIG_FIELD(segmentation, pcm_silence_rms, "A PCM16 20 ms frame below this RMS is silence (of 32767)"),

@@ -132,6 +132,7 @@ struct segmentation_section {
   std::size_t max_utterance_audio_bytes = 512000;    // audio accepted in one `utterance` message, bytes
   std::int64_t result_gap_wait_ms = 5000;          // a missing result is waited for this long, then skipped, ms
   bool skip_silent_cuts = true;                    // cuts that hold no speech are not dispatched
+  bool close_turns_at_limits = true;               // max_duration/max_buffer cuts also carry is_timeout_triggered
   std::size_t silent_packet_max_bytes = 20;        // an Opus packet this small is silence, bytes
   std::int64_t min_speech_ms = 60;                 // a cut with less voiced audio is not dispatched, ms
   double pcm_silence_rms = 100.0;                  // a PCM16 20 ms frame with a lower RMS is silence (of 32767)

@@ -164,12 +164,14 @@ void segmenter::emit(cut_reason reason, std::vector<utterance_cut>& out) {
     case cut_reason::max_duration:
       cut.padding_ms = config_.padding_auto_ms;
       cut.is_max_duration_triggered = true;
+      cut.is_timeout_triggered = config_.close_turns_at_limits;
       break;
     case cut_reason::session_close:
       cut.padding_ms = config_.padding_auto_ms;
       break;
     case cut_reason::max_buffer:
       cut.padding_ms = 0;
+      cut.is_timeout_triggered = config_.close_turns_at_limits;
       break;
   }
   cut.audio_duration_ms = estimate_audio_duration_ms(audio_, format_, config_.sample_rate);

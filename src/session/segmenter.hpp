@@ -39,6 +39,10 @@
 //   0, 1, 2, ... in emission order (which is audio order).
 // - Padding hint (silence the node appends): manual 280; pause, max_duration and session_close 220; max_buffer 0.
 //   Flags: is_manual_cut for manual, is_timeout_triggered for pause, is_max_duration_triggered for max_duration.
+//   With close_turns_at_limits (the default) max_duration and max_buffer cuts carry is_timeout_triggered as well:
+//   the Lingua node agent holds the text of a turn's cuts that carry neither is_manual_cut nor
+//   is_timeout_triggered until such a cut of that turn arrives, and the turn's closing cut is often never
+//   dispatched (silent or empty), so without it a turn longer than max_duration_ms lost its translation.
 // - Turns. Every cut carries a turn_id. Speech cut by a limit (max_duration, max_buffer) continues its turn: the
 //   next cut reuses the turn_id so the node can stitch a long continuous turn. manual, pause and session_close end
 //   the turn, and so does a pause or is_final with nothing buffered: the next cut gets a fresh id.
@@ -68,6 +72,8 @@ struct segmenter_config {
   std::string audio_format = "opus";
   std::uint32_t sample_rate = 16000;
   speech_presence_config speech;
+  // A cut made by a limit (max_duration, max_buffer) also carries is_timeout_triggered (see "Flags").
+  bool close_turns_at_limits = true;
 };
 
 enum class cut_reason { manual, pause, max_duration, max_buffer, session_close };

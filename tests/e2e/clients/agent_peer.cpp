@@ -120,6 +120,21 @@ bool agent_peer::finish(std::size_t position, const std::string& asr, bool empty
   const nlohmann::json job = std::move(fifo_[position]);
   fifo_.erase(fifo_.begin() + static_cast<std::ptrdiff_t>(position));
   const std::string tgt = job["tgt_lang"].get<std::string>();
+  // A turn's cut that does not close it: its text is held for the turn, and it is answered untranslated.
+  const std::string turn = job.value("turn_id", "");
+  const bool closes_turn = job.value("is_manual_cut", false) || job.value("is_timeout_triggered", false);
+  const std::string turn_key = job["session_id"].get<std::string>() + "|" + turn;
+  std::string translated = empty ? "" : tgt + ":" + asr;
+  if (!turn.empty() && !empty) {
+    std::string& held = turns_[turn_key];
+    held += held.empty() ? asr : " " + asr;
+    if (closes_turn) {
+      translated = tgt + ":" + held;
+      turns_.erase(turn_key);
+    } else {
+      translated.clear();
+    }
+  }
   nlohmann::json result = {{"type", "job_result"},
                            {"job_id", job["job_id"]},
                            {"attempt_id", job["attempt_id"]},
@@ -128,8 +143,8 @@ bool agent_peer::finish(std::size_t position, const std::string& asr, bool empty
                            {"utterance_index", job["utterance_index"]},
                            {"success", true},
                            {"text_asr", empty ? "" : asr},
-                           {"text_translated", empty ? "" : tgt + ":" + asr},
-                           {"tts_audio", empty ? "" : "AAAA"},
+                           {"text_translated", translated},
+                           {"tts_audio", translated.empty() ? "" : "AAAA"},
                            {"tts_format", "opus"},
                            {"processing_time_ms", 700},
                            {"trace_id", job["trace_id"]},

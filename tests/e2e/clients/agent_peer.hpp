@@ -7,12 +7,16 @@
 //   empty);
 // - accepts one job per job_id and one per (session_id, utterance_index), and refuses the next with
 //   success:false, PROCESSING_ERROR "DUPLICATE_UTTERANCE_INDEX: …" (or "DUPLICATE_JOB_ID: …");
-// - runs all work through one FIFO (one job at a time); job_cancel does not stop it.
+// - runs all work through one FIFO (one job at a time); job_cancel does not stop it;
+// - holds a turn: a job with a turn_id that carries neither is_manual_cut nor is_timeout_triggered is answered with
+//   its recognised text and no translation, the text kept for the turn; the next job of that turn that carries one
+//   of them is answered with the translation of the whole turn's text.
 // The test drives it: serve() reads frames, refuses duplicates at once and queues accepted jobs; finish_next()
 // answers the oldest queued job.
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -75,6 +79,7 @@ class agent_peer {
   std::set<std::pair<std::string, std::uint64_t>> utterances_;
   std::set<std::string> sessions_;
   std::deque<nlohmann::json> fifo_;
+  std::map<std::string, std::string> turns_;  // "<session_id>|<turn_id>" -> the text of its held cuts
   std::size_t accepted_ = 0, refused_ = 0, cancels_ = 0;
   std::optional<nlohmann::json> last_error_;
 };

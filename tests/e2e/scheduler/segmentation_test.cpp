@@ -80,7 +80,7 @@ TEST_F(segmentation, a_full_buffer_is_cut_at_once_without_padding) {
   ASSERT_TRUE(job);
   EXPECT_EQ((*job)["padding_ms"], 0);
   EXPECT_FALSE(job->contains("is_manual_cut"));
-  EXPECT_FALSE(job->contains("is_timeout_triggered"));
+  EXPECT_EQ((*job)["is_timeout_triggered"], true) << "segmentation.close_turns_at_limits (default)";
   EXPECT_FALSE(job->contains("is_max_duration_triggered"));
 }
 

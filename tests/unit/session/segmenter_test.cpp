@@ -160,8 +160,26 @@ TEST(segmenter, reaching_max_duration_cuts_after_the_auto_hangover_including_lat
   EXPECT_EQ(cuts[0].audio_duration_ms, 1100);
   EXPECT_TRUE(cuts[0].is_max_duration_triggered);
   EXPECT_FALSE(cuts[0].is_manual_cut);
-  EXPECT_FALSE(cuts[0].is_timeout_triggered);
+  EXPECT_TRUE(cuts[0].is_timeout_triggered) << "close_turns_at_limits (default): the node does not hold the turn";
   EXPECT_EQ(cuts[0].padding_ms, 220);
+}
+
+TEST(segmenter, without_close_turns_at_limits_a_limit_cut_carries_only_its_own_flag_and_still_continues_its_turn) {
+  auto config = pcm_config();
+  config.max_duration_ms = 1000;
+  config.hangover_auto_ms = 0;
+  config.close_turns_at_limits = false;
+  auto s = make(config);
+  const auto first = s.on_chunk(0, pcm(1000, 'a'), false, std::nullopt);
+  ASSERT_EQ(first.size(), 1U);
+  EXPECT_EQ(first[0].reason, cut_reason::max_duration);
+  EXPECT_TRUE(first[0].is_max_duration_triggered);
+  EXPECT_FALSE(first[0].is_timeout_triggered);
+  const auto second = s.on_chunk(100, pcm(200, 'b'), true, std::nullopt);
+  ASSERT_EQ(second.size(), 0U) << "manual hangover";
+  const auto closing = s.on_timer(100 + config.hangover_manual_ms);
+  ASSERT_EQ(closing.size(), 1U);
+  EXPECT_EQ(closing[0].turn_id, first[0].turn_id) << "the turn goes on either way";
 }
 
 TEST(segmenter, max_duration_uses_the_plan_a_estimate_for_opus) {
@@ -247,7 +265,7 @@ TEST(segmenter, is_final_during_a_max_duration_hangover_turns_it_into_a_manual_c
   EXPECT_EQ(cuts[0].audio, pcm(1000, 'a') + pcm(50, 'b'));
 }
 
-TEST(segmenter, an_overflowing_buffer_is_cut_at_once_without_padding_or_flags) {
+TEST(segmenter, an_overflowing_buffer_is_cut_at_once_without_padding_and_closes_the_turn_for_the_node) {
   auto config = pcm_config();
   config.max_duration_ms = 0;
   config.max_buffer_bytes = 32000;
@@ -259,7 +277,7 @@ TEST(segmenter, an_overflowing_buffer_is_cut_at_once_without_padding_or_flags) {
   EXPECT_EQ(cuts[0].audio, pcm(600, 'a') + pcm(600, 'b'));
   EXPECT_EQ(cuts[0].padding_ms, 0);
   EXPECT_FALSE(cuts[0].is_manual_cut);
-  EXPECT_FALSE(cuts[0].is_timeout_triggered);
+  EXPECT_TRUE(cuts[0].is_timeout_triggered) << "close_turns_at_limits (default)";
   EXPECT_FALSE(cuts[0].is_max_duration_triggered);
   EXPECT_EQ(s.next_deadline(), std::nullopt);
 }
