@@ -6,13 +6,14 @@
 import path from 'node:path';
 
 import { openPage } from './harness/browser.mjs';
+import { englishWordsHeard, phrase, readsAsSpanish } from './harness/phrase.mjs';
 import { startStack } from './harness/stack.mjs';
 import { browserTest, check, waitFor } from './harness/test.mjs';
 
 const pcm16 = process.argv[2] === 'pcm16';
 
 await browserTest(pcm16 ? 'translate_speech_pcm16' : 'translate_speech', 150000, async (ctx) => {
-  const { scheduler, browser } = await startStack(ctx, { speech: 'hello how are you today' });
+  const { scheduler, browser } = await startStack(ctx, { speech: phrase });
 
   const problems = [];
   const page = await openPage(browser, null, problems);
@@ -51,12 +52,10 @@ await browserTest(pcm16 ? 'translate_speech_pcm16' : 'translate_speech', 150000,
     translated: li.querySelector('.translated').textContent,
   }));
   console.log(`page shows: ${JSON.stringify(entry)}; status went ${states.join(' → ')}`);
-  const heard = entry.original.toLowerCase().split(/\s+/);
-  const common = ['hello', 'how', 'are', 'you', 'today'].filter((w) => heard.includes(w));
-  check(common.length >= 4, `the English words are shown (${entry.original})`);
-  // "hello how" → "hola cómo": "today" is the word the generic model loses first when a loaded machine makes the
-  // capture glitch (seen once as "kidding" → "bromeando").
-  check(/hola/i.test(entry.translated) && /c[oó]mo/i.test(entry.translated), `the Spanish text is shown (${entry.translated})`);
+  // Words counted, not matched (harness/phrase.mjs): a loaded machine makes the capture glitch now and then
+  // ("today" heard as "kidding", "hello" as "whoa").
+  check(englishWordsHeard(entry.original) >= 4, `the English words are shown (${entry.original})`);
+  check(readsAsSpanish(entry.translated), `the Spanish text is shown (${entry.translated})`);
   check(await page.$('body[data-partials]'), 'a live subtitle (asr_partial) was shown');
   const audioMessages = sent.filter((t) => t === 'audio_chunk' || t === 'utterance');
   check(pcm16 ? audioMessages.length >= 1 && audioMessages.every((t) => t === 'utterance') : audioMessages.filter((t) => t === 'audio_chunk').length >= 3,
