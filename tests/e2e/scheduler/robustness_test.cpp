@@ -48,6 +48,30 @@ TEST_F(robustness, invalid_audio_is_refused_and_nothing_is_dispatched) {
   EXPECT_FALSE(node.next_job(500ms));
 }
 
+// issue 7 §2, audio per utterance: an `utterance` message over segmentation.max_utterance_audio_bytes is refused
+// before anything is placed, and its index stays free for the same utterance within the bound.
+TEST_F(robustness, an_utterance_with_more_audio_than_the_bound_is_refused_and_its_index_stays_free) {
+  auto& scheduler = start_scheduler({"--segmentation.max_utterance_audio_bytes=4000"});
+  fake_node node;
+  node.connect(scheduler.port());
+  fake_session session;
+  session.connect(scheduler.port());
+  session.send_utterance(0, 8000);
+  auto error = expect_message(session.socket(), "error");
+  EXPECT_EQ(error["code"], "INVALID_MESSAGE");
+  EXPECT_NE(error.value("message", "").find("utterance audio exceeds 4000 bytes"), std::string::npos) << error.dump();
+  EXPECT_FALSE(node.next_job(500ms)) << "nothing was dispatched";
+
+  session.send_utterance(0, 4000);
+  auto job = node.next_job();
+  ASSERT_TRUE(job) << "the bound itself is accepted, under the refused utterance's index";
+  EXPECT_EQ((*job)["utterance_index"], 0);
+  node.complete(*job);
+  auto result = session.next("translation_result");
+  ASSERT_TRUE(result);
+  EXPECT_EQ((*result)["utterance_index"], 0);
+}
+
 TEST_F(robustness, a_node_with_garbage_frames_stays_connected_and_usable) {
   auto& scheduler = start_scheduler();
   fake_node node;

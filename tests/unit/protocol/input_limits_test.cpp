@@ -92,6 +92,38 @@ TEST(input_limits, a_node_declaring_more_languages_than_allowed_in_one_list_is_r
             "field `language_capabilities.asr_languages` has 65 entries (at most 64 allowed)");
 }
 
+// issue 7 §2, services per node: the readiness list, the installed services and the models a node declares are
+// bounded too (the register script's cost grows with them).
+TEST(input_limits, a_node_declaring_more_services_or_models_than_allowed_is_refused) {
+  auto registration = [](std::size_t services, std::size_t models) {
+    nlohmann::json readiness = nlohmann::json::array();
+    const char* types[] = {"asr", "nmt", "tts"};
+    for (std::size_t i = 0; i < services; ++i) readiness.push_back({{"type", types[i % 3]}, {"ready", true}});
+    nlohmann::json installed = nlohmann::json::array();
+    for (std::size_t i = 0; i < models; ++i) {
+      installed.push_back({{"model_id", "m" + std::to_string(i)}, {"kind", "asr"}, {"version", "1"}});
+    }
+    return nlohmann::json{{"type", "node_register"},
+                          {"version", "1"},
+                          {"platform", "linux"},
+                          {"hardware", {{"cpu_cores", 1}, {"memory_gb", 1}}},
+                          {"installed_models", installed},
+                          {"capability_by_type", readiness},
+                          {"features_supported", nlohmann::json::object()},
+                          {"accept_public_jobs", true},
+                          {"language_capabilities", {{"asr_languages", {"en"}}}}}
+        .dump();
+  };
+  EXPECT_TRUE(parse_node_message(registration(64, 256)));
+  const auto services = parse_node_message(registration(65, 1));
+  ASSERT_FALSE(services);
+  EXPECT_EQ(services.error().message, "field `capability_by_type` has 65 entries (at most 64 allowed)");
+  const auto models = parse_node_message(registration(1, 257));
+  ASSERT_FALSE(models);
+  EXPECT_NE(models.error().message.find("has 257 entries (at most 256 allowed)"), std::string::npos)
+      << models.error().message;
+}
+
 TEST(input_limits, relayed_json_larger_than_the_bound_is_refused) {
   input_limits small;
   small.max_relayed_json_bytes = 100;
