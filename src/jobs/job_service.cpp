@@ -39,6 +39,7 @@ struct assign_frame {
   std::string frame;
   std::string session_id;
   std::vector<std::string> languages;  // see routing::job_attempt
+  std::string trace_id;
 };
 
 // A node chooses its error codes: only code-shaped ones (A-Z, 0-9, _; at most 40) become a label value.
@@ -81,16 +82,24 @@ assign_frame frame_for(protocol::job_assign& assign, std::uint32_t attempt, std:
     if (*l) languages.push_back(**l);
   }
   for (const auto& l : assign.auto_langs.value_or(std::vector<std::string>{})) languages.push_back(l);
-  return {protocol::to_json(assign), protocol::speaker_session_of(assign.session_id), std::move(languages)};
+  return {protocol::to_json(assign), protocol::speaker_session_of(assign.session_id), std::move(languages),
+          assign.trace_id};
 }
 
-// From the stored template (written by protocol::to_json(job_assign), so the protocol's reader takes it back
-// losslessly): a failover or a backlog hand-off. An unreadable template gives an empty frame (not sent).
-assign_frame frame_for(const state::job_payload& payload, std::uint32_t attempt) {
+// The stored template (written by protocol::to_json(job_assign), so the protocol's reader takes it back
+// losslessly); nullopt when it is unreadable.
+std::optional<protocol::job_assign> template_of(const state::job_payload& payload) {
   auto parsed = protocol::parse_node_outbound(payload.spec_json);
-  if (!parsed) return {};
+  if (!parsed) return std::nullopt;
   auto* assign = std::get_if<protocol::job_assign>(&*parsed);
-  if (assign == nullptr) return {};
+  if (assign == nullptr) return std::nullopt;
+  return std::move(*assign);
+}
+
+// From the stored payload: a backlog hand-off. An unreadable template gives an empty frame (not sent).
+assign_frame frame_for(const state::job_payload& payload, std::uint32_t attempt) {
+  auto assign = template_of(payload);
+  if (!assign) return {};
   return frame_for(*assign, attempt, payload.audio);
 }
 
@@ -169,15 +178,17 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
     not_placed("SCHEDULER_DEPENDENCY_DOWN", "job not placed: Redis unreachable");
     co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}, 0, 0};
   }
-  spdlog::debug("job {} placed: {} {} attempt {} {}", request.job_id, static_cast<int>(placed->status), placed->node_id,
-                placed->attempt, placed->reason);
+  logging::job_event(spdlog::level::debug,
+                     logging::job_fields{trace_id, speaker, request.job_id, placed->node_id, placed->attempt, {}, {}},
+                     "job placed: status " + std::to_string(static_cast<int>(placed->status)) + " " + placed->reason);
   switch (placed->status) {
     case state::dispatch_outcome::kind::assigned:
     {
       reserve("success");
       // The frame is written from the order in hand: the template just stored is not parsed back.
       assign_frame built = frame_for(order.assign, placed->attempt, std::move(request.audio));
-      co_await deliver(placed->job_id, placed->node_id, placed->attempt, built.frame, built.session_id, built.languages);
+      co_await deliver(placed->job_id, placed->node_id, placed->attempt, built.frame, built.session_id, built.languages,
+                       trace_id);
       if (metrics_ != nullptr) metrics_->dispatched(seconds_since(started));
     }
       co_return dispatch_report{dispatch_report::kind::sent, placed->node_id, placed->attempt, {}, {}, 0, 0};
@@ -212,23 +223,25 @@ asio::awaitable<void> job_service::send(const std::string& job_id, const std::st
   auto stored = co_await state_.load_job(job_id);
   if (!stored || !stored->has_value()) {
     // Redis down or the payload expired: the deadline will fail this attempt over (or fail the job).
-    spdlog::warn("job {} attempt {}: payload unavailable, not sent", job_id, attempt);
+    logging::job_event(spdlog::level::warn, logging::job_fields{{}, {}, job_id, node_id, attempt, {}, {}},
+                       "job payload unavailable: attempt not sent");
     co_return;
   }
   assign_frame built = frame_for(**stored, attempt);
-  co_await deliver(job_id, node_id, attempt, built.frame, built.session_id, built.languages);
+  co_await deliver(job_id, node_id, attempt, built.frame, built.session_id, built.languages, built.trace_id);
 }
 
 asio::awaitable<void> job_service::deliver(const std::string& job_id, const std::string& node_id,
                                           std::uint32_t attempt, std::string& frame, const std::string& session_id,
-                                          std::vector<std::string>& languages) {
+                                          std::vector<std::string>& languages, const std::string& trace_id) {
   // co_await stays out of conditions (GCC 12 mis-compiles it inside `||`).
   bool sent = false;
   const routing::job_attempt carried{job_id, attempt, std::move(languages)};
   if (!frame.empty()) sent = co_await router_.job_to_node(node_id, std::move(frame), carried);
-  spdlog::debug("job {} attempt {} sent to {}: {}", job_id, attempt, node_id, sent);
+  const logging::job_fields fields{trace_id, session_id, job_id, node_id, attempt, {}, {}};
+  logging::job_event(spdlog::level::debug, fields, sent ? "job sent to its node" : "job not sent");
   if (!sent) {
-    spdlog::info("job {} attempt {}: node {} unreachable, failing over", job_id, attempt, node_id);
+    logging::job_event(spdlog::level::info, fields, "job's node unreachable: failing over");
     co_await fail_over(job_id, attempt, state::reassign_reason::send_failed, node_id, false);
     co_return;
   }
@@ -274,9 +287,10 @@ asio::awaitable<void> job_service::on_result(const std::string& node_id, protoco
   std::string reason;
   if (result.error) reason = result.error->code;
   auto done = co_await state_.complete(result.job_id, node_id, result.attempt_id, how, reason);
-  spdlog::debug("job {} attempt {} result from {}: {}", result.job_id, result.attempt_id, node_id,
-                done ? static_cast<int>(done->status) : -1);
   std::string session_id = protocol::speaker_session_of(result.session_id);
+  logging::job_event(spdlog::level::debug,
+                     logging::job_fields{result.trace_id, session_id, result.job_id, node_id, result.attempt_id, {}, {}},
+                     "job result received: status " + std::to_string(done ? static_cast<int>(done->status) : -1));
   if (done) {
     using kind = state::complete_outcome::kind;
     if (done->status != kind::completed && done->status != kind::upgraded) {
@@ -290,7 +304,9 @@ asio::awaitable<void> job_service::on_result(const std::string& node_id, protoco
     session_id = done->session_id;
   } else {
     // Redis is down: the result cannot be fenced here. Deliver it; the session delivers each job once.
-    spdlog::warn("job {}: result accepted without fencing ({})", result.job_id, done.error().message());
+    logging::job_event(spdlog::level::warn,
+                       logging::job_fields{result.trace_id, session_id, result.job_id, node_id, result.attempt_id, {}, {}},
+                       "job result accepted without fencing (" + done.error().message() + ")");
   }
   std::vector<state::placed_job> handed;
   if (done) handed = done->handed;
@@ -341,6 +357,17 @@ asio::awaitable<void> job_service::on_node_reconnected(const std::string& node_i
 asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uint32_t attempt,
                                             state::reassign_reason why, const std::string& old_node,
                                             bool cancel_old) {
+  // The stored order is read first: a new attempt is sent from it, and its trace id goes into the log lines (a job
+  // that fails for good loses its payload in the reassign script).
+  auto stored = co_await state_.load_job(job_id);
+  std::optional<protocol::job_assign> order;
+  std::string audio;
+  std::string trace_id;
+  if (stored && stored->has_value()) {
+    order = template_of(**stored);
+    audio = std::move((*stored)->audio);
+  }
+  if (order) trace_id = order->trace_id;
   auto moved = co_await state_.reassign(job_id, attempt, why);
   if (!moved) co_return;  // Redis down: the claim lease runs out and another sweep retries
   using kind = state::reassign_outcome::kind;
@@ -354,13 +381,19 @@ asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uin
   switch (moved->status) {
     case kind::assigned:
       logging::job_event(spdlog::level::info,
-                         logging::job_fields{{}, moved->session_id, job_id, moved->node_id, moved->attempt, {}, {}},
+                         logging::job_fields{trace_id, moved->session_id, job_id, moved->node_id, moved->attempt, {}, {}},
                          "job moved from " + old_node + " (" + std::string(cause_name(why)) + ")");
-      co_await send(job_id, moved->node_id, moved->attempt);
+      if (order) {
+        assign_frame built = frame_for(*order, moved->attempt, std::move(audio));
+        co_await deliver(job_id, moved->node_id, moved->attempt, built.frame, built.session_id, built.languages,
+                         built.trace_id);
+      } else {
+        co_await send(job_id, moved->node_id, moved->attempt);
+      }
       break;
     case kind::queued: {
       logging::job_event(spdlog::level::info,
-                         logging::job_fields{{}, moved->session_id, job_id, "", attempt, {}, {}},
+                         logging::job_fields{trace_id, moved->session_id, job_id, "", attempt, {}, {}},
                          "job from " + old_node + " (" + std::string(cause_name(why)) + ") waits for a free node");
       routing::session_delivery news = routing::job_queued{job_id};
       co_await tell_session(moved->session_id, std::move(news));
@@ -372,7 +405,7 @@ asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uin
         failed.code = "JOB_TIMEOUT";
         failed.message = "the job did not finish after every attempt";
       }
-      job_ended(logging::job_fields{{}, moved->session_id, job_id, old_node, attempt,
+      job_ended(logging::job_fields{trace_id, moved->session_id, job_id, old_node, attempt,
                                 failed.code == "JOB_TIMEOUT" ? "timed_out" : "failed", failed.code},
             "job ended after " + std::string(cause_name(why)) + " (" + moved->reason + ")");
       routing::session_delivery news = std::move(failed);
@@ -405,7 +438,8 @@ asio::awaitable<void> job_service::abandon(std::string job_id) {
     auto out = co_await state_.abandon(job_id);
     if (out) {
       if (out->status == state::abandon_outcome::kind::abandoned) {
-        spdlog::info("job {}: dispatch reported failed, abandoned in the state (node '{}')", job_id, out->node_id);
+        logging::job_event(spdlog::level::info, logging::job_fields{{}, {}, job_id, out->node_id, out->attempt, {}, {}},
+                           "job abandoned in the state: its dispatch was reported failed");
         if (!out->node_id.empty()) {
           protocol::job_cancel cancel{job_id, std::nullopt, std::string("abandoned")};
           std::string frame = protocol::to_json(protocol::node_outbound{cancel});
@@ -419,7 +453,8 @@ asio::awaitable<void> job_service::abandon(std::string job_id) {
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     wait_ms = std::min<std::int64_t>(wait_ms * 2, 1000);
   }
-  spdlog::warn("job {}: could not be abandoned (Redis unreachable); its deadlines end it", job_id);
+  logging::job_event(spdlog::level::warn, logging::job_fields{{}, {}, job_id, {}, 0, {}, {}},
+                     "job could not be abandoned (Redis unreachable): its deadlines end it");
 }
 
 asio::awaitable<void> job_service::sweep_once() {

@@ -114,7 +114,7 @@ class job_service {
   // unreachable.
   boost::asio::awaitable<void> deliver(const std::string& job_id, const std::string& node_id, std::uint32_t attempt,
                                        std::string& frame, const std::string& session_id,
-                                       std::vector<std::string>& languages);
+                                       std::vector<std::string>& languages, const std::string& trace_id);
   boost::asio::awaitable<void> fail_over(const std::string& job_id, std::uint32_t attempt, state::reassign_reason why,
                                          const std::string& old_node, bool cancel_old);
   // A dispatch whose reply timed out: fail the job in the state if the script ran after all (retried while Redis

@@ -2,6 +2,8 @@
 // a room, a rate-limited and a slow peer, an undeliverable inbox entry — every exported metric has moved, and the
 // JSON log carries the job's fields on every job event without a byte of audio.
 #include <cstdlib>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -234,11 +236,14 @@ TEST_F(metrics_traffic, traffic_with_a_failover_a_backlog_wait_a_refused_frame_a
   EXPECT_EQ(sample(after, "scheduler_node_slots_used{node=\"node-b\"}"), std::nullopt)
       << "per-node series only behind [metrics] per_node_labels";
 
-  // The JSON log: every line an object; job outcomes carry the job's fields; no audio anywhere.
+  // The JSON log: every line an object; every info line about a job is a job event with the job's fields (the trace
+  // id included, failovers too); one outcome line per job; no audio anywhere.
   scheduler.terminate();
   std::istringstream log(scheduler.log());
   std::string line;
   int job_outcomes = 0;
+  int failover_lines = 0;
+  std::map<std::string, int> outcomes_per_job;
   const std::string audio = protocol::base64::encode(std::string(300, '\x01'));
   while (std::getline(log, line)) {
     if (line.empty()) continue;
@@ -247,17 +252,110 @@ TEST_F(metrics_traffic, traffic_with_a_failover_a_backlog_wait_a_refused_frame_a
     EXPECT_TRUE(entry.contains("ts") && entry.contains("level") && entry.contains("msg")) << line;
     EXPECT_EQ(entry.value("instance", ""), "metrics-a") << line;
     EXPECT_EQ(line.find(audio), std::string::npos) << "audio in the log: " << line.substr(0, 200);
-    if (entry.value("msg", "") == "job ended" && entry.value("outcome", "") == "completed") {
+    const std::string msg = entry.value("msg", "");
+    if (!msg.starts_with("job") || entry.value("level", "") != "info") continue;
+    ASSERT_TRUE(entry.contains("job")) << "a job's info line without the job's fields: " << line;
+    EXPECT_FALSE(entry.value("job", "").empty()) << line;
+    EXPECT_FALSE(entry.value("session", "").empty()) << line;
+    EXPECT_FALSE(entry.value("trace_id", "").empty()) << line;
+    EXPECT_TRUE(entry.contains("node") && entry.contains("attempt")) << line;
+    if (entry.contains("outcome")) ++outcomes_per_job[entry.value("job", "")];
+    if (msg.starts_with("job moved from node-a (node_lost)")) {
+      ++failover_lines;
+      EXPECT_EQ(entry.value("node", ""), "node-b") << line;
+      EXPECT_EQ(entry.value("attempt", 0), 2) << line;
+    }
+    if (msg == "job ended" && entry.value("outcome", "") == "completed") {
       ++job_outcomes;
-      EXPECT_FALSE(entry.value("job", "").empty()) << line;
-      EXPECT_FALSE(entry.value("session", "").empty()) << line;
       EXPECT_FALSE(entry.value("node", "").empty()) << line;
-      EXPECT_FALSE(entry.value("trace_id", "").empty()) << line;
       EXPECT_GE(entry.value("attempt", 0), 1) << line;
-      EXPECT_EQ(entry.value("level", ""), "info") << line;
     }
   }
+  EXPECT_EQ(failover_lines, 1) << "the failover is one info line";
+  for (const auto& [job, lines] : outcomes_per_job) EXPECT_EQ(lines, 1) << "outcome lines of job " << job;
   EXPECT_GE(job_outcomes, 5) << "one info line per completed job";
+}
+
+// Plan A audio (records of [u16 LE length][Opus packet]) of `records` packets of `packet_bytes` each, base64: a
+// packet of at most 20 bytes is silence to the scheduler (session/speech_presence.hpp), a longer one speech.
+std::string plan_a(std::size_t records, std::size_t packet_bytes) {
+  std::string bytes;
+  for (std::size_t i = 0; i < records; ++i) {
+    bytes.push_back(static_cast<char>(packet_bytes & 0xff));
+    bytes.push_back(static_cast<char>(packet_bytes >> 8));
+    bytes.append(packet_bytes, static_cast<char>(0x40 + static_cast<int>(i % 16)));
+  }
+  return protocol::base64::encode(bytes);
+}
+
+void send_chunk(fake_session& s, std::uint64_t seq, const std::string& payload, bool is_final) {
+  s.send({{"type", "audio_chunk"}, {"session_id", s.id()}, {"seq", seq}, {"is_final", is_final}, {"payload", payload}});
+}
+
+// Done means (issue 11 §1) for the label values the traffic above does not reach: every reason an utterance is cut
+// (send, pause, max duration, buffer, close, silence skipped), a job that waited past the backlog bound, and a job
+// timed out after its attempts (a run-deadline failover), each counted in /metrics.
+TEST_F(metrics_traffic, every_cut_reason_a_backlog_timeout_and_a_job_timeout_are_counted) {
+  auto& scheduler = start_scheduler({"--segmentation.max_duration_ms=200", "--segmentation.max_buffer_bytes=1000",
+                                     "--jobs.backlog_max_wait_ms=300", "--jobs.max_attempts=1",
+                                     "--jobs.run_timeout_base_ms=800", "--jobs.run_timeout_min_ms=800",
+                                     "--jobs.run_timeout_max_ms=800"});
+  const std::uint16_t port = scheduler.port();
+  const exposition before = scrape(port);
+  fake_node node(named_node("node-one", 1));
+  node.connect(port);
+  fake_session talker;
+  talker.connect(port);
+  auto served = [&](const char* cut) {
+    auto job = node.next_job(3s);
+    EXPECT_TRUE(job) << "no job for the " << cut << " cut";
+    if (job) node.complete(*job);
+    EXPECT_TRUE(talker.next("translation_result")) << cut;
+  };
+  std::uint64_t seq = 0;
+  send_chunk(talker, seq++, plan_a(3, 59), true);  // send: the client's cut
+  served("send");
+  send_chunk(talker, seq++, plan_a(5, 59), false);  // pause: 100 ms of speech, then nothing for pause_ms (400)
+  served("pause");
+  send_chunk(talker, seq++, plan_a(12, 59), false);  // max duration: 240 ms ≥ 200 ms, in 732 bytes
+  served("max_duration");
+  send_chunk(talker, seq++, plan_a(6, 200), false);  // buffer: 1,212 bytes > 1,000, in only 120 ms
+  served("buffer");
+  send_chunk(talker, seq++, plan_a(13, 10), true);  // silence: the web client's cut of silent packets
+  EXPECT_FALSE(node.next_job(300ms)) << "a silent cut is not dispatched";
+  fake_session closing;
+  closing.connect(port);
+  send_chunk(closing, 0, plan_a(4, 59), false);  // close: audio still buffered when the session closes
+  closing.send({{"type", "session_close"}, {"session_id", closing.id()}, {"reason", "user"}});
+  expect_message(closing.socket(), "session_close_ack");
+  auto closed_cut = node.next_job(3s);
+  ASSERT_TRUE(closed_cut) << "the buffered audio is dispatched at the close";
+  node.complete(*closed_cut);
+
+  // The one slot is held by a job the node never answers; the next utterance waits in the backlog past its bound.
+  fake_session waiting;
+  waiting.connect(port);
+  waiting.send_utterance(0);
+  auto held = node.next_job(3s);
+  ASSERT_TRUE(held);
+  waiting.send_utterance(1);
+  auto first_error = expect_message(waiting.socket(), "error", 5s);
+  auto second_error = expect_message(waiting.socket(), "error", 5s);
+  std::set<std::string> codes = {first_error.value("code", ""), second_error.value("code", "")};
+  EXPECT_EQ(codes, (std::set<std::string>{"NO_AVAILABLE_NODE", "JOB_TIMEOUT"}));
+
+  const exposition after = scrape_until(port, [](const exposition& e) {
+    return sample(e, "scheduler_jobs_total{outcome=\"timed_out\",code=\"JOB_TIMEOUT\"}").value_or(0) >= 1;
+  });
+  for (const std::string reason : {"send", "pause", "max_duration", "buffer", "close", "silence_skipped"}) {
+    const std::string key = "scheduler_utterance_cuts_total{reason=\"" + reason + "\"}";
+    EXPECT_EQ(value(after, key) - sample(before, key).value_or(0), 1) << key;
+  }
+  for (const std::string key : {"scheduler_jobs_total{outcome=\"timed_out\",code=\"BACKLOG_TIMEOUT\"}",
+                                "scheduler_jobs_total{outcome=\"timed_out\",code=\"JOB_TIMEOUT\"}",
+                                "scheduler_failovers_total{cause=\"run_timeout\"}"}) {
+    EXPECT_EQ(value(after, key) - sample(before, key).value_or(0), 1) << key;
+  }
 }
 
 }  // namespace
