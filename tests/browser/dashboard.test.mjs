@@ -1,7 +1,8 @@
 // The operator dashboard at /dashboard, in Chromium, against the real scheduler: it loads from the scheduler alone,
 // shows a node the test registers (filterable), and its numbers change after traffic — a session appears, a held
-// job shows as a used slot, ended jobs move the counters and the jobs chart, a failed job appears under its error
-// code, a room appears, an operator drain shows on the node. The peers are WebSockets opened from a second page (node and session
+// job shows as a used slot, ended jobs move the counters and the jobs and latency charts, a failed job appears under
+// its error code, a language pair a client uses and no node serves is listed as uncovered, a room appears, an
+// operator drain shows on the node. The peers are WebSockets opened from a second page (node and session
 // protocol, as the real agents speak it). Screenshots are kept as artefacts.
 import path from 'node:path';
 
@@ -87,6 +88,7 @@ await browserTest('dashboard', 90000, async (ctx) => {
   check((await text(row)).includes('en zh'), 'the node row shows its languages');
   check((await metric('sessions')) === '1', 'the session is counted');
   check((await text('#pools tbody')).includes('en-zh'), 'the pool is listed');
+  check(!(await page.$('#uncovered li[data-pair]')), 'no uncovered pair while every language in use is served');
   await page.screenshot({ path: path.join(ctx.dir, 'dashboard-node.png'), fullPage: true });
 
   // The filter hides what does not match and shows it again.
@@ -116,16 +118,29 @@ await browserTest('dashboard', 90000, async (ctx) => {
   if (hasJobCounters) {
     await waitFor('the completed counter', async () => (await metric('jobs-completed')) === '3', 5000);
     await waitFor('the error row', async () => (await text('#errors tbody')).includes('MODEL_NOT_AVAILABLE'), 5000);
-    await waitFor('points on the jobs chart', () => page.$eval('#chart-jobs', (e) => Number(e.dataset.points) > 0), 5000);
+    for (const chart of ['jobs', 'dispatch', 'utterance']) {
+      await waitFor(`points on the ${chart} chart`,
+        () => page.$eval(`#chart-${chart}`, (e) => Number(e.dataset.points) > 0), 5000);
+    }
   } else {
     console.log('note: this build exports no scheduler_jobs_total; the job counters and charts are not checked');
   }
+
+  // A client speaking Japanese: no node serves ja with zh or en.
+  await peers.evaluate((port) => {
+    window.japanese = new WebSocket(`ws://127.0.0.1:${port}/ws/session`);
+    window.japanese.onopen = () => window.japanese.send(JSON.stringify({ type: 'session_init',
+      client_version: 'web-client-v1.0', platform: 'web', src_lang: 'ja', tgt_lang: 'zh', features: {}, mode: 'one_way' }));
+  }, scheduler.port);
+  await waitFor('the uncovered pair', async () =>
+    /no node serves it/.test((await text('#uncovered li[data-pair="ja-zh"]')) || ''), 5000);
 
   // A room appears with its member count.
   await peers.evaluate(() => window.session.send(JSON.stringify({ type: 'room_create', client_ts: Date.now(),
     display_name: 'Ops', preferred_lang: 'zh' })));
   await waitFor('the room', async () => (await text('#rooms tbody tr[data-room] td:nth-child(2)')) === '1', 5000);
   check((await metric('rooms')) === '1', 'the overview counts the room');
+  await waitFor('both sessions counted', async () => (await metric('sessions')) === '2', 5000);
 
   // An operator drain shows on the node.
   const drained = await fetch(`${scheduler.url}/api/v1/nodes/drain?node_id=${nodeId}`,

@@ -2,6 +2,9 @@
 // exists (instances, their inboxes and owned sockets, nodes with status, load and heartbeat age, pools, uncovered
 // language pairs, web clients and their languages), it pages a fleet, and it says 503 while Redis is down.
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 #include <thread>
 
 #include "api_helpers.hpp"
@@ -171,6 +174,95 @@ TEST_F(operator_api, the_api_answers_503_with_the_dependency_error_while_redis_i
     EXPECT_NE(down.body.find("SCHEDULER_DEPENDENCY_DOWN"), std::string::npos) << down.body;
   }
   EXPECT_TRUE(s.running());
+}
+
+// The JSON type a field of the original's shapes has: "number", "string", "boolean", "array", "object", or
+// "string|null".
+void expect_fields(const json& object, const std::vector<std::pair<std::string, std::string>>& fields,
+                   const std::string& where) {
+  ASSERT_TRUE(object.is_object()) << where << ": " << object.dump();
+  for (const auto& [name, type] : fields) {
+    ASSERT_TRUE(object.contains(name)) << where << " has no '" << name << "': " << object.dump();
+    const json& v = object[name];
+    const bool ok = type == "number"        ? v.is_number()
+                    : type == "string"      ? v.is_string()
+                    : type == "boolean"     ? v.is_boolean()
+                    : type == "array"       ? v.is_array()
+                    : type == "object"      ? v.is_object()
+                    : type == "string|null" ? v.is_string() || v.is_null()
+                                            : false;
+    EXPECT_TRUE(ok) << where << "." << name << " should be " << type << ": " << v.dump();
+  }
+}
+
+// Done means (issue 11 §2): a dashboard written for the original scheduler reads ours. Every field of the original's
+// ClusterStatsResponse and DashboardStats (reference digest §8.1) is there with the original's JSON type, for a
+// real node and a real web client (the per-instance dlq_length is one cluster-wide total_dlq here: docs/api.md).
+TEST_F(operator_api, the_cluster_and_stats_answers_have_every_field_of_the_originals_shapes) {
+  auto& scheduler = start_scheduler({}, "instance-shape");
+  fake_node node(languages_node("node-shape", {"en", "zh"}, 2));
+  node.connect(scheduler.port());
+  fake_session session;
+  session.connect(scheduler.port(), "en", "zh");
+
+  const json cluster = api_until(scheduler.port(), "/api/v1/cluster",
+                                 [](const json& c) { return node_ready(c, "node-shape"); });
+  expect_fields(cluster,
+                {{"instances", "array"}, {"total_instances", "number"}, {"online_instances", "number"},
+                 {"total_nodes", "number"}, {"online_nodes", "number"}, {"ready_nodes", "number"},
+                 {"total_sessions", "number"}, {"total_pending", "number"}, {"total_dlq", "number"},
+                 {"redis_key_prefix", "string"}, {"nodes", "array"}},
+                "cluster");
+  expect_fields(find_by(cluster["instances"], "instance_id", "instance-shape"),
+                {{"instance_id", "string"}, {"hostname", "string"}, {"pid", "number"}, {"version", "string"},
+                 {"started_at_ms", "number"}, {"uptime_seconds", "number"}, {"is_online", "boolean"},
+                 {"inbox_length", "number"}, {"inbox_pending", "number"}, {"nodes_owned", "number"},
+                 {"sessions_owned", "number"}},
+                "cluster.instances[]");
+  const json n = find_by(cluster["nodes"], "node_id", "node-shape");
+  expect_fields(n,
+                {{"node_id", "string"}, {"platform", "string"}, {"online", "boolean"}, {"status", "string"},
+                 {"cpu_usage", "number"}, {"gpu_usage", "number"}, {"memory_usage", "number"},
+                 {"current_jobs", "number"}, {"max_concurrent_jobs", "number"}, {"last_heartbeat", "number"},
+                 {"services", "array"}, {"capabilities", "array"}},
+                "cluster.nodes[]");
+  ASSERT_FALSE(n["services"].empty());
+  expect_fields(n["services"][0], {{"service_id", "string"}, {"service_type", "string"}, {"status", "string"}},
+                "cluster.nodes[].services[]");
+  ASSERT_FALSE(n["capabilities"].empty());
+  expect_fields(n["capabilities"][0],
+                {{"service_type", "string"}, {"ready", "boolean"}, {"reason", "string|null"}, {"ready_impl_ids", "array"}},
+                "cluster.nodes[].capabilities[]");
+
+  const json stats = api_get(scheduler.port(), "/api/v1/stats");
+  expect_fields(stats, {{"web_clients", "object"}, {"nodes", "object"}}, "stats");
+  const json& clients = stats["web_clients"];
+  expect_fields(clients, {{"active_users", "number"}, {"top_languages", "array"}, {"language_usage", "object"}},
+                "stats.web_clients");
+  ASSERT_FALSE(clients["top_languages"].empty());
+  expect_fields(clients["top_languages"][0], {{"language", "string"}, {"count", "number"}},
+                "stats.web_clients.top_languages[]");
+  ASSERT_TRUE(clients["language_usage"].contains("en"));
+  expect_fields(clients["language_usage"]["en"], {{"as_source", "number"}, {"as_target", "number"}, {"total", "number"}},
+                "stats.web_clients.language_usage.en");
+  const json& nodes = stats["nodes"];
+  expect_fields(nodes,
+                {{"connected_nodes", "number"}, {"type_node_counts", "object"}, {"available_services", "array"},
+                 {"total_services", "number"}, {"type_in_use_counts", "object"}, {"compute_power", "object"}},
+                "stats.nodes");
+  ASSERT_FALSE(nodes["available_services"].empty());
+  expect_fields(nodes["available_services"][0],
+                {{"service_id", "string"}, {"name", "string"}, {"latest_version", "string"}, {"variants", "array"}},
+                "stats.nodes.available_services[]");
+  expect_fields(nodes["compute_power"],
+                {{"total_cpu_power", "number"}, {"total_gpu_power", "number"}, {"total_memory_power", "number"},
+                 {"node_power_details", "array"}},
+                "stats.nodes.compute_power");
+  ASSERT_FALSE(nodes["compute_power"]["node_power_details"].empty());
+  expect_fields(nodes["compute_power"]["node_power_details"][0],
+                {{"node_id", "string"}, {"node_name", "string"}, {"cpu_power", "number"}, {"gpu_power", "number"},
+                 {"memory_power", "number"}},
+                "stats.nodes.compute_power.node_power_details[]");
 }
 
 }  // namespace
