@@ -2,7 +2,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -17,6 +16,7 @@
 #include <optional>
 #include <spdlog/spdlog.h>
 
+#include "asio/log_escape.hpp"
 #include "api/api_routes.hpp"
 #include "app/http_routes.hpp"
 #include "auth/gatekeeper.hpp"
@@ -341,10 +341,10 @@ int scheduler_app::run() {
   spdlog::info("lingua-scheduler {} listening on {}:{} (redis {}, key prefix '{}')", instance_id,
                config_.server.host, front.port(), redis_address, config_.redis.key_prefix);
 
-  asio::co_spawn(io, jobs.run_sweeper(), asio::detached);
-  asio::co_spawn(io, rooms.run_sweeper(), asio::detached);
-  asio::co_spawn(io, link.start(), asio::detached);
-  asio::co_spawn(io, peer_log::write_summaries(), asio::detached);
+  asio::co_spawn(io, jobs.run_sweeper(), log_escape("job sweeper"));
+  asio::co_spawn(io, rooms.run_sweeper(), log_escape("room sweeper"));
+  asio::co_spawn(io, link.start(), log_escape("instance link"));
+  asio::co_spawn(io, peer_log::write_summaries(), log_escape("peer log summaries"));
 
   // SIGHUP re-reads the token files (a bad file keeps the previous table), then closes the node sockets whose token
   // was revoked (a node socket that has not registered yet is refused when it does: node_link::on_register).
@@ -397,7 +397,7 @@ int scheduler_app::run() {
           peer_log::stop_summaries();
           shutdown_watchdog.arm(io, std::chrono::seconds(5));
         },
-        asio::detached);
+        log_escape("shutdown"));
   });
 
   io.run();

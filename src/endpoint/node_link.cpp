@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <spdlog/spdlog.h>
 
+#include "asio/log_escape.hpp"
 #include "endpoint/ids.hpp"
 #include "peer_log/peer_log.hpp"
 #include "protocol/session_messages.hpp"
@@ -363,7 +363,7 @@ void node_link::drain() {
         runtime.status = "draining";
         co_await self->ctx_.state.heartbeat(self->node_id_, runtime, nullptr);
       },
-      asio::detached);
+      log_escape("node " + node_id_ + ": recording its drain"));
 }
 
 void node_link::on_rejected(net::connection&, net::rejection) {
@@ -389,7 +389,7 @@ void node_link::on_close(net::connection&) {
         }
         self->conn_.reset();
       },
-      asio::detached);
+      log_escape("node " + node_id_ + ": its socket's close"));
 }
 
 std::optional<routing::node_gauges> node_link::gauges() const {

@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <spdlog/spdlog.h>
 
+#include "asio/log_escape.hpp"
 #include "metrics/scheduler_metrics.hpp"
 
 namespace lingua::endpoint {
@@ -91,14 +92,7 @@ void result_delivery::send_to_listener(const std::string& listener, std::string 
   auto self = shared_from_this();
   asio::co_spawn(
       ctx_.executor, [self, id = listener]() -> asio::awaitable<void> { co_await self->drain_listener(id); },
-      [id = listener](std::exception_ptr e) {
-        if (!e) return;
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          spdlog::error("delivery to listener {} failed: {}", id, ex.what());
-        }
-      });
+      log_escape("delivery to listener " + listener));
 }
 
 asio::awaitable<void> result_delivery::drain_listener(std::string listener) {

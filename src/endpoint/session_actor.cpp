@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "asio/log_escape.hpp"
 #include "endpoint/clock.hpp"
 #include "protocol/base64.hpp"
 
@@ -34,8 +34,10 @@ asio::awaitable<void> session_actor::start() {
   std::weak_ptr<routing::session_sink> sink = weak_from_this();  // named: see jobs::job_service::send
   co_await ctx_.router.claim_session(profile_.session_id, std::move(sink));
   auto self = shared_from_this();
-  asio::co_spawn(ctx_.executor, [self]() { return self->clock_loop(); }, asio::detached);
-  asio::co_spawn(ctx_.executor, [self]() { return self->dispatch_loop(); }, asio::detached);
+  asio::co_spawn(ctx_.executor, [self]() { return self->clock_loop(); },
+                 log_escape("session " + profile_.session_id + ": clock loop"));
+  asio::co_spawn(ctx_.executor, [self]() { return self->dispatch_loop(); },
+                 log_escape("session " + profile_.session_id + ": dispatch loop"));
 }
 
 asio::awaitable<void> session_actor::stop() {

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <spdlog/spdlog.h>
 
+#include "asio/log_escape.hpp"
 #include "endpoint/clock.hpp"
 #include "endpoint/ids.hpp"
 #include "peer_log/peer_log.hpp"
@@ -120,7 +120,7 @@ void session_link::on_close(net::connection&) {
         co_await self->end_session();
         self->conn_.reset();
       },
-      asio::detached);
+      log_escape("session socket's close"));
 }
 
 }  // namespace lingua::endpoint

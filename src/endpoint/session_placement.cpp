@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "asio/log_escape.hpp"
 #include "endpoint/clock.hpp"
 #include "endpoint/ids.hpp"
 #include "endpoint/result_render.hpp"
@@ -204,14 +205,7 @@ void session_actor::state_lost() {
   if (!running_ || jobs_.empty()) return;
   auto self = shared_from_this();
   asio::co_spawn(ctx_.executor, [self]() { return self->place_again(); },
-                 [id = profile_.session_id](const std::exception_ptr& e) {
-                   if (!e) return;
-                   try {
-                     std::rethrow_exception(e);
-                   } catch (const std::exception& ex) {
-                     spdlog::error("session {}: placing jobs again failed: {}", id, ex.what());
-                   }
-                 });
+                 log_escape("session " + profile_.session_id + ": placing jobs again"));
 }
 
 asio::awaitable<void> session_actor::place_again() {

@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <spdlog/spdlog.h>
 
+#include "asio/log_escape.hpp"
 #include "endpoint/clock.hpp"
 #include "endpoint/ids.hpp"
 #include "endpoint/session_actor.hpp"
@@ -48,12 +49,7 @@ void session_actor::maybe_watch_jobs(std::int64_t now) {
                  [self](const std::exception_ptr& e) {
                    self->watching_ = false;
                    self->rearm();
-                   if (!e) return;
-                   try {
-                     std::rethrow_exception(e);
-                   } catch (const std::exception& ex) {
-                     spdlog::error("session {}: looking up its jobs failed: {}", self->profile_.session_id, ex.what());
-                   }
+                   log_escaped("session " + self->profile_.session_id + ": looking up its jobs", e);
                  });
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <spdlog/spdlog.h>
 
+#include "asio/log_escape.hpp"
 #include "peer_log/peer_log.hpp"
 
 #include "state/script_outcome.hpp"
@@ -420,14 +421,7 @@ asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uin
 void job_service::abandon_in_background(const std::string& job_id) {
   asio::co_spawn(
       executor_, [this, id = job_id]() -> asio::awaitable<void> { co_await abandon(id); },
-      [id = job_id](const std::exception_ptr& e) {
-        if (!e) return;
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          spdlog::error("abandoning job {} failed: {}", id, ex.what());
-        }
-      });
+      log_escape("abandoning job " + job_id));
 }
 
 asio::awaitable<void> job_service::abandon(std::string job_id) {

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "net/websocket_connection.hpp"
+#include "asio/log_escape.hpp"
 #include "peer_log/peer_log.hpp"
 
 namespace lingua::net::detail {
@@ -48,16 +49,6 @@ bool is_expected_end(const error_code& ec) {
 
 }  // namespace
 
-void log_exception(std::string_view what, const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    spdlog::error("{}: {}", what, ex.what());
-  } catch (...) {
-    spdlog::error("{}: unknown exception", what);
-  }
-}
-
 template <class Stream>
 websocket_connection<Stream>::websocket_connection(std::uint64_t id, std::string remote_endpoint, Stream stream,
                                                    const connection_limits& limits, finished_callback on_finished)
@@ -88,7 +79,7 @@ void websocket_connection<Stream>::start(upgrade_request request, http_request u
         return me->handshake(std::move(request), std::move(upgrade), std::move(endpoint));
       },
       [me](const std::exception_ptr& e) {
-        if (e) log_exception("websocket handshake", e);
+        log_escaped("websocket handshake", e);
         me->task_ended(task::handshake, e != nullptr);
       });
 }
@@ -100,7 +91,7 @@ void websocket_connection<Stream>::spawn(task which) {
   asio::co_spawn(
       ws_.get_executor(), [me, which] { return which == task::reader ? me->read_loop() : me->write_loop(); },
       [me, which](const std::exception_ptr& e) {
-        if (e) log_exception(which == task::reader ? "websocket reader" : "websocket writer", e);
+        log_escaped(which == task::reader ? "websocket reader" : "websocket writer", e);
         me->task_ended(which, e != nullptr);
       });
 }
@@ -361,7 +352,7 @@ void websocket_connection<Stream>::finish() {
     try {
       handler->on_close(*this);
     } catch (...) {
-      log_exception("websocket on_close", std::current_exception());
+      log_escaped("websocket on_close", std::current_exception());
     }
   }
   if (on_finished_) on_finished_(id());

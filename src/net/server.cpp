@@ -30,6 +30,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "asio/log_escape.hpp"
 #include "net/admission.hpp"
 #include "net/fd_limit.hpp"
 #include "net/websocket_connection.hpp"
@@ -243,9 +244,7 @@ asio::awaitable<void> server::impl::accept_loop() {
         [self = shared_from_this(), s = std::move(socket), p = std::move(peer)]() mutable {
           return self->http_session(std::move(s), std::move(p));
         },
-        [](const std::exception_ptr& e) {
-          if (e) detail::log_exception("http session", e);
-        });
+        log_escape("http session"));
   }
 }
 
@@ -418,7 +417,7 @@ asio::awaitable<http_response> server::impl::respond(const http_request& request
   // Spawned so that a throwing handler becomes a value here (500), not the end of the keep-alive connection.
   auto [e, response] = co_await asio::co_spawn(executor, (*handler)(request), use_tuple);
   if (e) {
-    detail::log_exception(request.method + " " + request.path, e);
+    log_escaped(request.method + " " + request.path, e);
     co_return plain(500, "internal error\n");
   }
   co_return response;
@@ -497,9 +496,7 @@ void server::start() {
                caps.max_per_address);
   asio::co_spawn(
       impl_->executor, [self = impl_] { return self->accept_loop(); },
-      [](const std::exception_ptr& e) {
-        if (e) detail::log_exception("net accept loop", e);
-      });
+      log_escape("net accept loop"));
 }
 
 std::uint16_t server::port() const noexcept { return impl_->bound_port; }

@@ -43,9 +43,6 @@ struct connection_limits {
 
 using upgrade_request = boost::beast::http::request<boost::beast::http::string_body>;
 
-// Logs an exception that ended a spawned coroutine: the one place such exceptions are caught.
-void log_exception(std::string_view what, const std::exception_ptr& e);
-
 // The byte streams under a WebSocket: plain TCP (ws://) or TLS over TCP (wss://, server_config::tls_cert_file).
 using plain_stream = boost::beast::tcp_stream;
 using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;

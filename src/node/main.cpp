@@ -13,6 +13,7 @@
 #include <iostream>
 #include <thread>
 
+#include "asio/log_escape.hpp"
 #include "node/capabilities.hpp"
 #include "node/engines/apertium_mt.hpp"
 #include "node/engines/espeak_tts.hpp"
@@ -207,14 +208,8 @@ int main(int argc, char** argv) {
                address->target);
   int status = 0;
   asio::co_spawn(loop, client.run(), [&](std::exception_ptr e) {
-    if (e) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        spdlog::error("node: {}", ex.what());
-      }
-      status = 1;
-    }
+    log_escaped("node", e);
+    if (e) status = 1;
     signals.cancel();
   });
   loop.run();

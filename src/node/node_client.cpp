@@ -14,6 +14,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include "asio/log_escape.hpp"
 #include "node/capabilities.hpp"
 #include "node/engines/http_client.hpp"
 #include "node/job_runner.hpp"
@@ -32,17 +33,6 @@ constexpr auto connect_timeout = std::chrono::seconds(5);
 
 std::string job_key(const std::string& job_id, std::uint32_t attempt) {
   return job_id + "#" + std::to_string(attempt);
-}
-
-void log_escape(const char* what, const std::exception_ptr& e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    spdlog::error("{}: {}", what, ex.what());
-  } catch (...) {
-    spdlog::error("{}: unknown exception", what);
-  }
 }
 
 }  // namespace
@@ -179,7 +169,7 @@ asio::awaitable<void> node_client::serve_once(bool& registered) {
   auto hello = registration_;
   if (!node_id_.empty()) hello.node_id = node_id_;
   c->outbox.push_back(protocol::to_json(hello));
-  asio::co_spawn(executor, write_loop(c), [](std::exception_ptr e) { log_escape("node writer", e); });
+  asio::co_spawn(executor, write_loop(c), log_escape("node writer"));
 
   beast::flat_buffer buffer;
   for (;;) {
@@ -205,7 +195,7 @@ asio::awaitable<void> node_client::serve_once(bool& registered) {
         send(std::move(unsent_results_.front()));
         unsent_results_.pop_front();
       }
-      asio::co_spawn(executor, heartbeat_loop(c), [](std::exception_ptr e) { log_escape("node heartbeat", e); });
+      asio::co_spawn(executor, heartbeat_loop(c), log_escape("node heartbeat"));
       continue;
     }
     handle(text);

@@ -12,21 +12,16 @@
 #include <exception>
 #include <utility>
 
+#include "asio/log_escape.hpp"
+
 namespace lingua::redis::detail {
 namespace {
 
 namespace asio = boost::asio;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-void log_exception(const char* what, std::size_t index, const std::exception_ptr& error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    spdlog::error("redis connection {}: {} ended by exception: {}", index, what, e.what());
-  } catch (...) {
-    spdlog::error("redis connection {}: {} ended by an unknown exception", index, what);
-  }
+std::string escaped_from(const char* what, std::size_t index) {
+  return "redis connection " + std::to_string(index) + ": " + what + " ended by exception";
 }
 
 }  // namespace
@@ -74,7 +69,7 @@ connection::connection(asio::any_io_executor executor, connection_settings setti
 void connection::start() {
   auto self = shared_from_this();
   asio::co_spawn(executor_, [self] { return self->run(); },
-                 [self](const std::exception_ptr& e) { log_exception("connection loop", self->settings_.index, e); });
+                 [self](const std::exception_ptr& e) { log_escaped(escaped_from("connection loop", self->settings_.index), e); });
 }
 
 void connection::stop() {
@@ -160,7 +155,7 @@ asio::awaitable<void> connection::run() {
     writer_running_ = true;
     asio::co_spawn(executor_, [self] { return self->write_commands(); },
                    [self](const std::exception_ptr& e) {
-                     log_exception("writer", self->settings_.index, e);
+                     log_escaped(escaped_from("writer", self->settings_.index), e);
                      self->writer_running_ = false;
                      self->writer_exit_.cancel();
                    });

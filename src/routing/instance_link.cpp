@@ -2,10 +2,11 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include "asio/log_escape.hpp"
 
 namespace lingua::routing {
 namespace asio = boost::asio;
@@ -50,9 +51,9 @@ asio::awaitable<void> instance_link::start() {
   if (!created.ok() && created.value.error_code() != "BUSYGROUP") {
     spdlog::warn("inbox {} not ready yet ({}); the inbox loop retries", inbox_, created.value.str());
   }
-  asio::co_spawn(executor_, presence_loop(), asio::detached);
-  asio::co_spawn(executor_, inbox_loop(), asio::detached);
-  asio::co_spawn(executor_, reclaim_loop(), asio::detached);
+  asio::co_spawn(executor_, presence_loop(), log_escape("instance presence loop"));
+  asio::co_spawn(executor_, inbox_loop(), log_escape("instance inbox loop"));
+  asio::co_spawn(executor_, reclaim_loop(), log_escape("instance inbox reclaim loop"));
 }
 
 void instance_link::stop() {
