@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
                address->target);
   int status = 0;
   asio::co_spawn(loop, client.run(), [&](std::exception_ptr e) {
-    log_escaped("node", e);
+    lingua::log_escaped("node", e);
     if (e) status = 1;
     signals.cancel();
   });
