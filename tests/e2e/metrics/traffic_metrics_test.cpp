@@ -349,12 +349,12 @@ TEST_F(metrics_traffic, every_cut_reason_a_backlog_timeout_and_a_job_timeout_are
   });
   for (const std::string reason : {"send", "pause", "max_duration", "buffer", "close", "silence_skipped"}) {
     const std::string key = "scheduler_utterance_cuts_total{reason=\"" + reason + "\"}";
-    EXPECT_EQ(value(after, key) - sample(before, key).value_or(0), 1) << key;
+    EXPECT_EQ(value(after, key) - sample(before, key).value_or(0), 1.0) << key;
   }
   for (const std::string key : {"scheduler_jobs_total{outcome=\"timed_out\",code=\"BACKLOG_TIMEOUT\"}",
                                 "scheduler_jobs_total{outcome=\"timed_out\",code=\"JOB_TIMEOUT\"}",
                                 "scheduler_failovers_total{cause=\"run_timeout\"}"}) {
-    EXPECT_EQ(value(after, key) - sample(before, key).value_or(0), 1) << key;
+    EXPECT_EQ(value(after, key) - sample(before, key).value_or(0), 1.0) << key;
   }
 }
 
