@@ -297,9 +297,9 @@ void send_chunk(fake_session& s, std::uint64_t seq, const std::string& payload, 
 // timed out after its attempts (a run-deadline failover), each counted in /metrics.
 TEST_F(metrics_traffic, every_cut_reason_a_backlog_timeout_and_a_job_timeout_are_counted) {
   auto& scheduler = start_scheduler({"--segmentation.max_duration_ms=200", "--segmentation.max_buffer_bytes=1000",
-                                     "--jobs.backlog_max_wait_ms=300", "--jobs.max_attempts=1",
-                                     "--jobs.run_timeout_base_ms=800", "--jobs.run_timeout_min_ms=800",
-                                     "--jobs.run_timeout_max_ms=800"});
+                                     "--jobs.backlog_max_wait_ms=300", "--jobs.queue_wait_budget_ms=0",
+                                     "--jobs.max_attempts=1", "--jobs.run_timeout_base_ms=800",
+                                     "--jobs.run_timeout_min_ms=800", "--jobs.run_timeout_max_ms=800"});
   const std::uint16_t port = scheduler.port();
   const exposition before = scrape(port);
   fake_node node(named_node("node-one", 1));
