@@ -7,7 +7,9 @@
 -- KEYS[14] the job's payload "{p}:job:<job_id>" (deleted)
 -- ARGV[1..3] selection: heartbeat timeout ms, resource threshold percent, ready-set page (includes/select.lua)
 -- ARGV[4] job_id  ARGV[5] retention ms of the failed state  ARGV[6] how many backlog entries a hand-off may look at
--- Returns {"abandoned", node_id ("" when it was waiting), attempt, job_id, attempt, ... handed to that node}
+-- Returns {"abandoned", node_id ("" when it was waiting), attempt, trace_id, session_id,
+--          job_id, attempt, ... handed to that node}   (trace_id "" for a job recorded without one; the two fields
+--          stand before the handed list, whose length varies)
 --         {"ended"} (it had already ended) or {"unknown"} (it was never placed).
 -- @include "includes/state_keys.lua"
 -- @include "includes/pools.lua"
@@ -25,7 +27,7 @@ local now = now_ms()
 local node = job.node or ''
 local released = node ~= '' and release(K, job_id, node)
 finish(K, job_id, job, 'failed', 'ABANDONED', now, tonumber(ARGV[5]))
-local reply = { 'abandoned', node, job.att or 0 }
+local reply = { 'abandoned', node, job.att or 0, job.tr or '', job.sess or '' }
 if released and redis.call('ZCARD', K.backlog) > 0 then
   for _, v in ipairs(handoff(K, node, now, cfg, tonumber(ARGV[6]))) do reply[#reply + 1] = v end
 end

@@ -24,6 +24,7 @@
 -- ARGV[17] longest backlog wait ms
 -- ARGV[18] deadline, Redis clock ms (0: none): a call that starts later writes nothing and answers {"late"}
 -- ARGV[19] most jobs the backlog may hold for this one to join it (0: no bound)
+-- ARGV[20] trace id of the utterance ("" for none): kept in the job record (field tr) for the job's log lines
 -- Returns one of
 --   {"assigned", job_id, node_id, attempt}
 --   {"queued", job_id, backlog_length}
@@ -53,7 +54,8 @@ if existing_id then
 end
 
 local job = { sess = ARGV[5], langs = ARGV[6], asr = ARGV[7], tts = ARGV[8], need = ARGV[9], pin = ARGV[10],
-              tried = ',', ackms = tonumber(ARGV[11]), runms = tonumber(ARGV[12]), att = 0, created = now }
+              tried = ',', ackms = tonumber(ARGV[11]), runms = tonumber(ARGV[12]), att = 0, created = now,
+              tr = ARGV[20] or '' }
 local node, found = select_node(K, job, now, selection_cfg(1))
 if node == nil and found ~= 'WAIT' then
   redis.call('DEL', job_key)

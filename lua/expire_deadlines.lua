@@ -8,7 +8,8 @@
 --
 -- KEYS[1..13] the state keys (includes/state_keys.lua)
 -- ARGV[1] most entries to handle  ARGV[2] claim lease ms  ARGV[3] retention ms of a failed state
--- Returns a list of {kind, job_id, session_id, node_id, attempt}.
+-- Returns a list of {kind, job_id, session_id, node_id, attempt, trace_id} (trace_id "" for a job recorded without
+-- one, e.g. before the field existed).
 -- @include "includes/state_keys.lua"
 -- @include "includes/pools.lua"
 -- @include "includes/slots.lua"
@@ -39,11 +40,11 @@ for _, job_id in ipairs(due) do
     redis.call('HDEL', K.jobs, job_id)
   elseif job.st == 'queued' then
     finish(K, job_id, job, 'failed', 'NO_AVAILABLE_NODE', now, tonumber(ARGV[3]))
-    reply[#reply + 1] = { 'backlog_timeout', job_id, job.sess or '', '', job.att }
+    reply[#reply + 1] = { 'backlog_timeout', job_id, job.sess or '', '', job.att, job.tr or '' }
   else
     redis.call('ZADD', K.deadlines, now + tonumber(ARGV[2]), job_id)
     local kind = job.st == 'reserved' and 'ack_timeout' or 'run_timeout'
-    reply[#reply + 1] = { kind, job_id, job.sess or '', job.node, job.att }
+    reply[#reply + 1] = { kind, job_id, job.sess or '', job.node, job.att, job.tr or '' }
   end
 end
 return reply

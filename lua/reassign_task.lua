@@ -14,7 +14,8 @@
 -- ARGV[6] why: ack_timeout | run_timeout | node_lost | send_failed | node_error | reconnected
 -- ARGV[7] max attempts  ARGV[8] retention ms of a failed state  ARGV[9] longest backlog wait ms
 -- ARGV[10] how many backlog entries a hand-off may look at  ARGV[11] deadline, Redis clock ms (0: none)
--- Returns {kind, session_id, old_node, node_id, attempt, reason, {job_id, attempt, ...handed to old_node}}
+-- Returns {kind, session_id, old_node, node_id, attempt, reason, {job_id, attempt, ...handed to old_node}, trace_id}
+--   trace_id: the job's ("" for unknown and late, and for a job recorded without one)
 --   kind: assigned (node_id, attempt) | queued | failed (reason: MAX_ATTEMPTS or a select reason such as EXCLUDED,
 --   NO_POOL) | stale (the attempt moved on, or the job ended) | unknown | late (past the deadline: nothing done)
 -- @include "includes/state_keys.lua"
@@ -22,13 +23,13 @@
 -- @include "includes/select.lua"
 -- @include "includes/slots.lua"
 
-if past_deadline(ARGV[11]) then return { 'late', '', '', '', 0, '', {} } end
+if past_deadline(ARGV[11]) then return { 'late', '', '', '', 0, '', {}, '' } end
 local cfg = selection_cfg(1)
 local job_id, expected = ARGV[4], tonumber(ARGV[5])
 local job = load_json(K.jobs, job_id)
-if job == nil then return { 'unknown', '', '', '', 0, '', {} } end
-local sess = job.sess or ''
-if job.att ~= expected or TERMINAL[job.st] or job.st == 'queued' then return { 'stale', sess, '', '', 0, '', {} } end
+if job == nil then return { 'unknown', '', '', '', 0, '', {}, '' } end
+local sess, trace = job.sess or '', job.tr or ''
+if job.att ~= expected or TERMINAL[job.st] or job.st == 'queued' then return { 'stale', sess, '', '', 0, '', {}, trace } end
 
 local now = now_ms()
 local old_node = job.node
@@ -69,4 +70,4 @@ else
 end
 local handed = {}
 if released and redis.call('ZCARD', K.backlog) > 0 then handed = handoff(K, old_node, now, cfg, tonumber(ARGV[10])) end
-return { kind, sess, old_node, node, job.att, reason, handed }
+return { kind, sess, old_node, node, job.att, reason, handed, trace }

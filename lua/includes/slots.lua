@@ -94,11 +94,12 @@ local function enqueue(K, job_id, job, now, max_wait_ms)
 end
 
 -- Ends the job for good; its state is kept for `retain_ms` so late or repeated results are recognised. Only what
--- fencing and reporting need stays (status, node, attempt, session, reason, times): the retained record is small.
+-- fencing and reporting need stays (status, node, attempt, session, trace id, reason, times): the retained record is
+-- small.
 -- The bulky payload (spec and audio) is the caller's to delete, in the same script (drop_payload).
 local function finish(K, job_id, job, status, reason, now, retain_ms)
   local kept = { st = status, reason = reason, done = now, node = job.node or '', att = job.att or 0,
-                 sess = job.sess or '', created = job.created, acked = job.acked }
+                 sess = job.sess or '', tr = job.tr or '', created = job.created, acked = job.acked }
   if job.st == 'queued' then redis.call('ZREM', K.backlog, job_id) end
   redis.call('ZADD', K.deadlines, now + retain_ms, job_id)
   redis.call('HSET', K.jobs, job_id, cjson.encode(kept))

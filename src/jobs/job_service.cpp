@@ -153,6 +153,7 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   request.spec_json = protocol::to_json(order.assign);
   request.audio = std::move(order.audio);
   request.backlog_bound = backlog_.bound(steady_now_ms());
+  request.trace_id = trace_id;
 
   // No dispatch without a deadline: until the offset to the Redis clock is known, measure it first (Redis not
   // answering that is Redis down: nothing was placed).
@@ -358,21 +359,13 @@ asio::awaitable<void> job_service::on_node_reconnected(const std::string& node_i
 asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uint32_t attempt,
                                             state::reassign_reason why, const std::string& old_node,
                                             bool cancel_old) {
-  // The stored order is read first: a new attempt is sent from it, and its trace id goes into the log lines (a job
-  // that fails for good loses its payload in the reassign script).
-  auto stored = co_await state_.load_job(job_id);
-  std::optional<protocol::job_assign> order;
-  std::string audio;
-  std::string trace_id;
-  if (stored && stored->has_value()) {
-    order = template_of(**stored);
-    audio = std::move((*stored)->audio);
-  }
-  if (order) trace_id = order->trace_id;
+  // The trace id comes back from the reassign script (the job record keeps it); the stored order is read only when
+  // there is a new attempt to send.
   auto moved = co_await state_.reassign(job_id, attempt, why);
   if (!moved) co_return;  // Redis down: the claim lease runs out and another sweep retries
   using kind = state::reassign_outcome::kind;
   if (moved->status == kind::stale || moved->status == kind::unknown) co_return;
+  const std::string trace_id = moved->trace_id;
   if (metrics_ != nullptr) metrics_->failover(cause_name(why));
   if (cancel_old) {
     protocol::job_cancel cancel{job_id, std::nullopt, std::string("job_timeout")};
@@ -384,13 +377,7 @@ asio::awaitable<void> job_service::fail_over(const std::string& job_id, std::uin
       logging::job_event(spdlog::level::info,
                          logging::job_fields{trace_id, moved->session_id, job_id, moved->node_id, moved->attempt, {}, {}},
                          "job moved from " + old_node + " (" + std::string(cause_name(why)) + ")");
-      if (order) {
-        assign_frame built = frame_for(*order, moved->attempt, std::move(audio));
-        co_await deliver(job_id, moved->node_id, moved->attempt, built.frame, built.session_id, built.languages,
-                         built.trace_id);
-      } else {
-        co_await send(job_id, moved->node_id, moved->attempt);
-      }
+      co_await send(job_id, moved->node_id, moved->attempt);
       break;
     case kind::queued: {
       logging::job_event(spdlog::level::info,
@@ -432,7 +419,9 @@ asio::awaitable<void> job_service::abandon(std::string job_id) {
     auto out = co_await state_.abandon(job_id);
     if (out) {
       if (out->status == state::abandon_outcome::kind::abandoned) {
-        logging::job_event(spdlog::level::info, logging::job_fields{{}, {}, job_id, out->node_id, out->attempt, {}, {}},
+        logging::job_event(spdlog::level::info,
+                           logging::job_fields{out->trace_id, out->session_id, job_id, out->node_id, out->attempt, {},
+                                               {}},
                            "job abandoned in the state: its dispatch was reported failed");
         if (!out->node_id.empty()) {
           protocol::job_cancel cancel{job_id, std::nullopt, std::string("abandoned")};
@@ -462,7 +451,8 @@ asio::awaitable<void> job_service::sweep_once() {
     for (const auto& job : *expired) {
       switch (job.what) {
         case state::expired_job::kind::backlog_timeout: {
-          job_ended(logging::job_fields{{}, job.session_id, job.job_id, "", job.attempt, "timed_out", "BACKLOG_TIMEOUT"},
+          job_ended(logging::job_fields{job.trace_id, job.session_id, job.job_id, "", job.attempt, "timed_out",
+                                        "BACKLOG_TIMEOUT"},
                 "job ended: every capable node stayed busy past the backlog wait");
           routing::session_delivery news =
               routing::job_failed{job.job_id, "NO_AVAILABLE_NODE", "every capable node stayed busy", std::nullopt};

@@ -184,7 +184,8 @@ net::awaitable<result<dispatch_outcome>> scheduler_state::dispatch(const dispatc
       comma_list(req.asr_languages), comma_list(req.tts_languages), comma_list(req.services), req.sticky_node,
       std::to_string(req.ack_timeout_ms), std::to_string(req.run_timeout_ms), request.spec_json, request.audio,
       std::to_string(payload_ttl_ms(req)), std::to_string(config_.idempotency_ms),
-      std::to_string(config_.backlog_max_wait_ms), deadline_arg(), std::to_string(request.backlog_bound));
+      std::to_string(config_.backlog_max_wait_ms), deadline_arg(), std::to_string(request.backlog_bound),
+      request.trace_id);
     auto r = co_await run("dispatch_task", std::move(keys), std::move(args));
   if (!r) co_return r.error();
   dispatch_outcome out;
@@ -281,6 +282,7 @@ net::awaitable<result<reassign_outcome>> scheduler_state::reassign(const std::st
   out.attempt = attempt_at(*r, 4);
   out.reason = text_at(*r, 5);
   if (r->size() > 6) out.handed = placed_from((*r)[6], 0);
+  out.trace_id = text_at(*r, 7);
   co_return out;
 }
 
@@ -309,6 +311,7 @@ net::awaitable<result<std::vector<expired_job>>> scheduler_state::expire_deadlin
     e.session_id = text_at(entry, 2);
     e.node_id = text_at(entry, 3);
     e.attempt = attempt_at(entry, 4);
+    e.trace_id = text_at(entry, 5);
     out.push_back(std::move(e));
   }
   co_return out;
@@ -410,7 +413,9 @@ net::awaitable<result<abandon_outcome>> scheduler_state::abandon(const std::stri
     out.status = abandon_outcome::kind::abandoned;
     out.node_id = text_at(*r, 1);
     out.attempt = attempt_at(*r, 2);
-    out.handed = placed_from(*r, 3);
+    out.trace_id = text_at(*r, 3);
+    out.session_id = text_at(*r, 4);
+    out.handed = placed_from(*r, 5);
   } else if (kind == outcome::ended) {
     out.status = abandon_outcome::kind::ended;
   }

@@ -69,6 +69,7 @@ struct dispatch_request {
   // Admission: when every capable node is busy, the job joins the backlog only while fewer than this many jobs
   // wait there; otherwise it is refused (reason BACKLOG_FULL) and nothing is written. 0: no bound.
   std::int64_t backlog_bound = 0;
+  std::string trace_id;  // the utterance's, kept in the job record for the job's log lines ("" for none)
 };
 
 struct placed_job {
@@ -127,6 +128,7 @@ struct reassign_outcome {
   std::uint32_t attempt = 0;  // assigned
   std::string reason;         // failed: MAX_ATTEMPTS or a selection reason
   std::vector<placed_job> handed;  // waiting jobs given to the old node's released slot: send them
+  std::string trace_id;            // the job's ("" when unknown or recorded without one)
 };
 
 struct offline_outcome {
@@ -141,6 +143,7 @@ struct expired_job {
   std::string session_id;
   std::string node_id;
   std::uint32_t attempt = 0;
+  std::string trace_id;  // "" for a job recorded without one
 };
 
 struct expired_node {
@@ -162,6 +165,8 @@ struct abandon_outcome {
   kind status = kind::unknown;
   std::string node_id;             // abandoned: the node that held it ("" when it was waiting); cancel it there
   std::uint32_t attempt = 0;
+  std::string trace_id;            // abandoned: the job's ("" for a job recorded without one)
+  std::string session_id;          // abandoned: the speaker's session
   std::vector<placed_job> handed;  // waiting jobs given to that node's released slot: send them
 };
 

@@ -294,9 +294,11 @@ void send_chunk(fake_session& s, std::uint64_t seq, const std::string& payload, 
 
 // Done means (issue 11 §1) for the label values the traffic above does not reach: every reason an utterance is cut
 // (send, pause, max duration, buffer, close, silence skipped), a job that waited past the backlog bound, and a job
-// timed out after its attempts (a run-deadline failover), each counted in /metrics.
+// timed out after its attempts (a run-deadline failover), each counted in /metrics; the JSON log line of the backlog
+// timeout carries the session's trace id (the job record keeps it: the script that ends the job returns it).
 TEST_F(metrics_traffic, every_cut_reason_a_backlog_timeout_and_a_job_timeout_are_counted) {
-  auto& scheduler = start_scheduler({"--segmentation.max_duration_ms=200", "--segmentation.max_buffer_bytes=1000",
+  auto& scheduler = start_scheduler({"--log.format=json",
+                                     "--segmentation.max_duration_ms=200", "--segmentation.max_buffer_bytes=1000",
                                      "--jobs.backlog_max_wait_ms=300", "--jobs.queue_wait_budget_ms=0",
                                      "--jobs.max_attempts=1", "--jobs.run_timeout_base_ms=800",
                                      "--jobs.run_timeout_min_ms=800", "--jobs.run_timeout_max_ms=800"});
@@ -334,7 +336,8 @@ TEST_F(metrics_traffic, every_cut_reason_a_backlog_timeout_and_a_job_timeout_are
 
   // The one slot is held by a job the node never answers; the next utterance waits in the backlog past its bound.
   fake_session waiting;
-  waiting.connect(port);
+  const std::string waiting_trace = "trace-of-the-waiting-session";
+  waiting.connect(port, "en", "zh", {{"trace_id", waiting_trace}});
   waiting.send_utterance(0);
   auto held = node.next_job(3s);
   ASSERT_TRUE(held);
@@ -356,6 +359,23 @@ TEST_F(metrics_traffic, every_cut_reason_a_backlog_timeout_and_a_job_timeout_are
                                 "scheduler_failovers_total{cause=\"run_timeout\"}"}) {
     EXPECT_EQ(value(after, key) - sample(before, key).value_or(0), 1.0) << key;
   }
+
+  scheduler.terminate();
+  std::istringstream log(scheduler.log());
+  std::string line;
+  std::vector<nlohmann::json> ended_lines;  // the job outcome lines of the waiting session's jobs
+  while (std::getline(log, line)) {
+    const auto entry = nlohmann::json::parse(line, nullptr, false);
+    if (!entry.is_object() || entry.value("session", "") != waiting.id() || !entry.contains("outcome")) continue;
+    ended_lines.push_back(entry);
+  }
+  ASSERT_EQ(ended_lines.size(), 2u) << "the backlog timeout and the job timeout, one line each";
+  std::set<std::string> ended_codes;
+  for (const auto& entry : ended_lines) {
+    ended_codes.insert(entry.value("code", ""));
+    EXPECT_EQ(entry.value("trace_id", ""), waiting_trace) << entry.dump();
+  }
+  EXPECT_EQ(ended_codes, (std::set<std::string>{"BACKLOG_TIMEOUT", "JOB_TIMEOUT"}));
 }
 
 }  // namespace

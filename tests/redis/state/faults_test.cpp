@@ -2,6 +2,7 @@
 // runs after its deadline changes nothing, a timed-out dispatch can be abandoned, and an emptied Redis is noticed.
 #include <signal.h>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "state_fixture.hpp"
@@ -141,6 +142,8 @@ TEST_F(state_faults, abandoning_a_dispatch_fails_the_job_and_gives_its_slot_back
   ASSERT_TRUE(a);
   EXPECT_EQ(a->status, state::abandon_outcome::kind::abandoned);
   EXPECT_EQ(a->node_id, "n1");
+  EXPECT_EQ(a->trace_id, "tr-j1") << "the abandon log line names the trace and the session";
+  EXPECT_EQ(a->session_id, "s-1");
   ASSERT_EQ(a->handed.size(), 1u) << "the released slot goes to the waiting job";
   EXPECT_EQ(a->handed[0].job_id, "j2");
   EXPECT_FALSE(exists(state->keys().job_payload("j1")));
@@ -151,6 +154,38 @@ TEST_F(state_faults, abandoning_a_dispatch_fails_the_job_and_gives_its_slot_back
             state::complete_outcome::kind::duplicate)
       << "a result of an abandoned job is not delivered";
   EXPECT_EQ(run(state->abandon("never"))->status, state::abandon_outcome::kind::unknown);
+}
+
+TEST_F(state_faults, a_job_recorded_before_trace_ids_were_kept_reports_an_empty_trace_id) {
+  add_ready_node("n1", en_zh_node(2));
+  add_ready_node("n2", en_zh_node(2));
+  auto job = en_to_zh_job("j1");
+  job.requirements.run_timeout_ms = 100;
+  ASSERT_EQ(run(state->dispatch(job))->status, kind::assigned);
+  ASSERT_EQ(run(state->dispatch(en_to_zh_job("j2")))->status, kind::assigned);
+  // The records as an earlier version wrote them: no field "tr".
+  for (const std::string id : {"j1", "j2"}) {
+    auto record = nlohmann::json::parse(raw({"HGET", state->keys().key("jobs"), id}).str());
+    ASSERT_TRUE(record.contains("tr"));
+    record.erase("tr");
+    raw({"HSET", state->keys().key("jobs"), id, record.dump()});
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto expired = run(state->expire_deadlines(10));
+  ASSERT_TRUE(expired);
+  ASSERT_EQ(expired->size(), 1u);
+  EXPECT_EQ((*expired)[0].job_id, "j1");
+  EXPECT_EQ((*expired)[0].trace_id, "");
+  auto moved = run(state->reassign("j1", 1, state::reassign_reason::run_timeout));
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->status, state::reassign_outcome::kind::assigned);
+  EXPECT_EQ(moved->trace_id, "");
+  auto a = run(state->abandon("j2"));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->status, state::abandon_outcome::kind::abandoned);
+  EXPECT_EQ(a->trace_id, "");
+  EXPECT_EQ(a->session_id, "s-1");
+  EXPECT_TRUE(a->handed.empty());
 }
 
 TEST_F(state_faults, an_emptied_redis_is_noticed_by_every_instance_and_a_kept_one_is_not) {

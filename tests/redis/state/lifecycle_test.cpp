@@ -82,6 +82,7 @@ TEST_F(state_lifecycle, an_unacknowledged_reservation_expires_once_and_gives_its
   EXPECT_EQ((*expired)[0].what, state::expired_job::kind::ack_timeout);
   EXPECT_EQ((*expired)[0].job_id, "j1");
   EXPECT_EQ((*expired)[0].attempt, 1u);
+  EXPECT_EQ((*expired)[0].trace_id, "tr-j1") << "the job record keeps the trace id for the job's log lines";
   EXPECT_TRUE(run(state->expire_deadlines(10))->empty()) << "claimed: another instance does not see it";
   auto r1 = run(state->reassign("j1", 1, state::reassign_reason::ack_timeout));
   auto r2 = run(state->reassign("j1", 1, state::reassign_reason::ack_timeout));
@@ -90,7 +91,9 @@ TEST_F(state_lifecycle, an_unacknowledged_reservation_expires_once_and_gives_its
   EXPECT_EQ(r1->status, moved::assigned);
   EXPECT_NE(r1->node_id, warmup->node_id) << "the failed node is excluded";
   EXPECT_EQ(r1->attempt, 2u);
+  EXPECT_EQ(r1->trace_id, "tr-j1");
   EXPECT_EQ(r2->status, moved::stale) << "compare-and-set on the attempt";
+  EXPECT_EQ(r2->trace_id, "tr-j1");
   EXPECT_EQ(load_of(warmup->node_id), 0);
   EXPECT_EQ(load_of(r1->node_id), 1);
 }
@@ -119,6 +122,10 @@ TEST_F(state_lifecycle, failover_stops_after_max_attempts_or_when_every_capable_
   auto last = run(state->reassign("j1", 2, state::reassign_reason::node_lost));
   EXPECT_EQ(last->status, moved::failed);
   EXPECT_EQ(last->reason, "MAX_ATTEMPTS");
+  EXPECT_EQ(last->trace_id, "tr-j1");
+  auto after = run(state->reassign("j1", 2, state::reassign_reason::node_lost));
+  EXPECT_EQ(after->status, moved::stale);
+  EXPECT_EQ(after->trace_id, "tr-j1") << "the retained record of an ended job keeps the trace id";
   for (const auto& n : {"n1", "n2", "n3"}) EXPECT_EQ(load_of(n), 0);
 
   configure({});
@@ -144,6 +151,7 @@ TEST_F(state_lifecycle, a_job_waiting_too_long_in_the_backlog_fails_with_no_avai
   ASSERT_EQ(expired->size(), 1u);
   EXPECT_EQ((*expired)[0].what, state::expired_job::kind::backlog_timeout);
   EXPECT_EQ((*expired)[0].session_id, "s-2");
+  EXPECT_EQ((*expired)[0].trace_id, "tr-j2");
   EXPECT_EQ(zcard("job:backlog"), 0);
   auto c = run(state->complete("j1", "n1", 1, state::completion::completed, ""));
   EXPECT_TRUE(c->handed.empty()) << "the failed job is not handed out later";
@@ -159,6 +167,7 @@ TEST_F(state_lifecycle, a_job_running_past_its_deadline_is_reported_as_run_timeo
   ASSERT_EQ(expired->size(), 1u);
   EXPECT_EQ((*expired)[0].what, state::expired_job::kind::run_timeout);
   EXPECT_EQ((*expired)[0].node_id, "n1");
+  EXPECT_EQ((*expired)[0].trace_id, "tr-j1");
 }
 
 TEST_F(state_lifecycle, redis_down_fails_closed_promptly_and_recovery_needs_no_restart) {

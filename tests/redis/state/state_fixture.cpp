@@ -57,6 +57,7 @@ state::dispatch_request state_test::en_to_zh_job(const std::string& job_id, cons
   request.requirements.services = {"asr", "nmt", "tts"};
   request.spec_json = R"({"job_id":")" + job_id + R"("})";
   request.audio = std::string("\x01\x00\x02", 3);
+  request.trace_id = "tr-" + job_id;
   return request;
 }
 

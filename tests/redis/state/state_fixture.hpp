@@ -28,6 +28,7 @@ class state_test : public ::testing::Test {
   // A node that handles en and zh with every core service, registered and (unless told otherwise) ready.
   state::node_capabilities en_zh_node(std::uint32_t max_jobs = 2) const;
   void add_ready_node(const std::string& id, const state::node_capabilities& caps);
+  // Its trace id is "tr-<job_id>".
   state::dispatch_request en_to_zh_job(const std::string& job_id, const std::string& session = "s-1") const;
   std::int64_t load_of(const std::string& node_id);
   std::int64_t zcard(const std::string& suffix);
