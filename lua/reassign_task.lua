@@ -29,7 +29,9 @@ local job_id, expected = ARGV[4], tonumber(ARGV[5])
 local job = load_json(K.jobs, job_id)
 if job == nil then return { 'unknown', '', '', '', 0, '', {}, '' } end
 local sess, trace = job.sess or '', job.tr or ''
-if job.att ~= expected or TERMINAL[job.st] or job.st == 'queued' then return { 'stale', sess, '', '', 0, '', {}, trace } end
+if job.att ~= expected or TERMINAL[job.st] or job.st == 'queued' then
+  return { 'stale', sess, '', '', 0, '', {}, trace }
+end
 
 local now = now_ms()
 local old_node = job.node

@@ -1,10 +1,10 @@
 // Done means (issue 11): every label value of the exported counters moves after traffic through the real binary. The
 // traffic tests (traffic_metrics_test.cpp) reach most of them; these reach the rest: the failover causes other than
-// node_lost and run_timeout, a replayed job key, a dispatch that fails for Redis, Redis timing out and being
-// unreachable, node frames from a socket that is not the node, sockets closed for silence, and inbox entries delivered
-// between two instances. Two of them need a fault in the state, made with a Redis command (the epoch key lost; a
-// node's owner entry lost). Not reached here: scheduler_redis_errors_total{kind="protocol"} (a reply Redis
-// itself never sends: it needs a fake Redis the harness does not have).
+// node_lost and run_timeout, a replayed job key, a job refused by admission, a dispatch that fails for Redis, Redis
+// timing out and being unreachable, node frames from a socket that is not the node, sockets closed for silence, and
+// inbox entries delivered between two instances. Two of them need a fault in the state, made with a Redis command
+// (the epoch key lost; a node's owner entry lost). Not reached here: scheduler_redis_errors_total{kind="protocol"} (a
+// reply Redis itself never sends: it needs a fake Redis the harness does not have).
 #include <signal.h>
 
 #include <thread>
@@ -164,6 +164,35 @@ TEST_F(metrics_labels, redis_paused_then_stopped_counts_timeouts_unreachability_
   EXPECT_EQ(growth(before, after, "scheduler_reserve_attempt_total{result=\"error\"}"), 1.0) << "one dispatch";
   EXPECT_EQ(growth(before, after, "scheduler_jobs_total{outcome=\"failed\",code=\"SCHEDULER_DEPENDENCY_DOWN\"}"),
             1.0);
+}
+
+TEST_F(metrics_labels, a_job_refused_by_admission_to_a_full_backlog_is_counted_as_overloaded) {
+  auto& scheduler = start_scheduler({"--jobs.max_backlog=1"});
+  const std::uint16_t port = scheduler.port();
+  const exposition before = scrape(port);
+  fake_node node(named_node("node-full", 1));
+  node.connect(port);
+  fake_session holder;
+  holder.connect(port);
+  fake_session waiter;
+  waiter.connect(port);
+  fake_session late;
+  late.connect(port);
+  holder.send_utterance(0);
+  auto held = node.next_job();
+  ASSERT_TRUE(held) << "the first job takes the only slot";
+  waiter.send_utterance(0);
+  auto queued = waiter.next("ui_event");
+  ASSERT_TRUE(queued);
+  EXPECT_EQ((*queued)["event"], "QUEUED") << "the backlog's one place";
+  late.send_utterance(0);
+  auto refused = late.next("error");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ((*refused)["code"], "NODE_OVERLOADED");
+
+  const exposition after = scrape(port);
+  EXPECT_EQ(growth(before, after, "scheduler_reserve_attempt_total{result=\"overloaded\"}"), 1.0);
+  EXPECT_EQ(growth(before, after, "scheduler_jobs_total{outcome=\"failed\",code=\"NODE_OVERLOADED\"}"), 1.0);
 }
 
 TEST_F(metrics_labels, node_frames_from_sockets_that_are_not_the_node_and_silent_sockets_are_counted) {
