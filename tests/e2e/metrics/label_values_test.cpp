@@ -3,10 +3,17 @@
 // node_lost and run_timeout, a replayed job key, a job refused by admission, a dispatch that fails for Redis, Redis
 // timing out and being unreachable, node frames from a socket that is not the node, sockets closed for silence, and
 // inbox entries delivered between two instances. Two of them need a fault in the state, made with a Redis command
-// (the epoch key lost; a node's owner entry lost). Not reached here: scheduler_redis_errors_total{kind="protocol"} (a
-// reply Redis itself never sends: it needs a fake Redis the harness does not have).
+// (the epoch key lost; a node's owner entry lost), and the malformed reply Redis itself never sends comes from a relay
+// between the scheduler and Redis (corrupting_relay).
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cstring>
+#include <mutex>
 #include <thread>
 
 #include "chaos_support.hpp"
@@ -60,6 +67,84 @@ bool log_shows(const scheduler_process& scheduler, const std::string& text, std:
   }
   return true;
 }
+
+// A TCP relay between the scheduler and the test's Redis (a unix socket) that can corrupt Redis's answers: after
+// corrupt(), the next chunk Redis sends on any connection is preceded by a byte no RESP reply starts with. A chunk
+// comes only in answer to a command, so that command's connection sees a malformed reply with a command waiting.
+class corrupting_relay {
+ public:
+  explicit corrupting_relay(std::string unix_path) : upstream_path_(std::move(unix_path)) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener_, 16) != 0) {
+      throw std::runtime_error("relay: cannot listen");
+    }
+    socklen_t length = sizeof address;
+    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    acceptor_ = std::thread([this] { accept_loop(); });
+  }
+  ~corrupting_relay() {
+    stopping_ = true;
+    ::shutdown(listener_, SHUT_RDWR);
+    ::close(listener_);
+    acceptor_.join();
+    std::lock_guard lock(mutex_);
+    for (int fd : sockets_) ::shutdown(fd, SHUT_RDWR);
+    for (auto& t : pumps_) t.join();
+    for (int fd : sockets_) ::close(fd);
+  }
+  corrupting_relay(const corrupting_relay&) = delete;
+  corrupting_relay& operator=(const corrupting_relay&) = delete;
+
+  std::string address() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+  void corrupt() { corrupt_ = true; }
+  bool corruption_sent() const { return !corrupt_; }  // the last corrupt() took effect
+
+ private:
+  void accept_loop() {
+    while (!stopping_) {
+      const int client = ::accept(listener_, nullptr, nullptr);
+      if (client < 0) return;
+      const int server = ::socket(AF_UNIX, SOCK_STREAM, 0);
+      sockaddr_un address{};
+      address.sun_family = AF_UNIX;
+      std::strncpy(address.sun_path, upstream_path_.c_str(), sizeof address.sun_path - 1);
+      if (::connect(server, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        ::close(client);
+        ::close(server);
+        continue;
+      }
+      std::lock_guard lock(mutex_);
+      sockets_.push_back(client);
+      sockets_.push_back(server);
+      pumps_.emplace_back([this, client, server] { pump(client, server, false); });
+      pumps_.emplace_back([this, client, server] { pump(server, client, true); });
+    }
+  }
+  void pump(int from, int to, bool from_redis) {
+    char buffer[16384];
+    for (;;) {
+      const ssize_t n = ::recv(from, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      if (from_redis && corrupt_.exchange(false)) ::send(to, "?", 1, MSG_NOSIGNAL);
+      if (::send(to, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n) break;
+    }
+    ::shutdown(to, SHUT_RDWR);
+  }
+
+  std::string upstream_path_;
+  int listener_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> corrupt_{false};
+  std::thread acceptor_;
+  std::mutex mutex_;
+  std::vector<int> sockets_;
+  std::vector<std::thread> pumps_;
+};
 
 TEST_F(metrics_labels, an_unacknowledged_job_a_node_error_a_reconnect_and_a_replayed_job_key_are_each_counted) {
   auto& scheduler = start_scheduler({"--jobs.ack_timeout_ms=400"});
@@ -164,6 +249,39 @@ TEST_F(metrics_labels, redis_paused_then_stopped_counts_timeouts_unreachability_
   EXPECT_EQ(growth(before, after, "scheduler_reserve_attempt_total{result=\"error\"}"), 1.0) << "one dispatch";
   EXPECT_EQ(growth(before, after, "scheduler_jobs_total{outcome=\"failed\",code=\"SCHEDULER_DEPENDENCY_DOWN\"}"),
             1.0);
+}
+
+TEST_F(metrics_labels, a_malformed_redis_reply_counts_a_protocol_error_and_the_scheduler_reconnects) {
+  const std::string unix_prefix = "unix://";
+  ASSERT_TRUE(redis->address().starts_with(unix_prefix));
+  corrupting_relay relay(redis->address().substr(unix_prefix.size()));
+  schedulers.push_back(std::make_unique<scheduler_process>(relay.address(), fast_test_flags()));
+  scheduler_process& scheduler = *schedulers.back();
+  scheduler.start();
+  const std::uint16_t port = scheduler.port();
+  const exposition before = scrape(port);
+  // The next answer (the sweeper calls every 50 ms) is malformed; again if it went to a connection of a client that is
+  // not measured (the inbox reader's).
+  relay.corrupt();
+  const exposition after = scrape_until(port, [&relay](const exposition& e) {
+    const bool counted = sample(e, "scheduler_redis_errors_total{kind=\"protocol\"}").value_or(0) >= 1;
+    if (!counted && relay.corruption_sent()) relay.corrupt();
+    return counted;
+  });
+  EXPECT_GE(growth(before, after, "scheduler_redis_errors_total{kind=\"protocol\"}"), 1.0);
+
+  // The connection was dropped and opened again: service goes on.
+  ASSERT_TRUE(wait_http_ok("127.0.0.1", port, "/health", 10s));
+  fake_node node(named_node("node-after"));
+  node.connect(port);
+  fake_session session;
+  session.connect(port);
+  session.send_utterance(0);
+  auto job = node.next_job();
+  ASSERT_TRUE(job);
+  node.complete(*job);
+  EXPECT_TRUE(session.next("translation_result"));
+  scheduler.terminate();  // before the relay closes
 }
 
 TEST_F(metrics_labels, a_job_refused_by_admission_to_a_full_backlog_is_counted_as_overloaded) {
