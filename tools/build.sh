@@ -3,6 +3,9 @@
 # fuzz: clang with libFuzzer + ASan + UBSan, only the fuzz targets (tests/fuzz) and the libraries they need.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The compiler cache keys on paths relative to this checkout, so a clone anywhere (CI's clean clone) reuses what any
+# other checkout of the same sources compiled.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 flavour="${1:-release}"; shift || true
 case "$flavour" in
   release)  dir=build/release;  args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
