@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "api/api_views.hpp"
+#include "clock/clock.hpp"
 #include "api/cluster_reader.hpp"
 #include "api/drain_routes.hpp"
 #include "auth/credential.hpp"
@@ -92,9 +93,7 @@ void add_api_routes(net::server& front, api_context context) {
   ctx->self.hostname = host_name();
   ctx->self.pid = ::getpid();
   ctx->self.version = LINGUA_VERSION;
-  ctx->self.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
+  ctx->self.started_at_ms = wall_ms();
   ctx->self.key_prefix = context.state.config().key_prefix;
 
   front.handle_get("/api/v1/cluster", read_route(ctx, &cluster_body));

@@ -6,7 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "asio/log_escape.hpp"
-#include "endpoint/clock.hpp"
+#include "clock/clock.hpp"
 #include "protocol/base64.hpp"
 
 namespace lingua::endpoint {

@@ -12,7 +12,7 @@
 #include <set>
 #include <spdlog/spdlog.h>
 
-#include "endpoint/clock.hpp"
+#include "clock/clock.hpp"
 #include "endpoint/session_actor.hpp"
 
 namespace lingua::endpoint {

@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "asio/log_escape.hpp"
-#include "endpoint/clock.hpp"
+#include "clock/clock.hpp"
 #include "endpoint/ids.hpp"
 #include "peer_log/peer_log.hpp"
 

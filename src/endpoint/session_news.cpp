@@ -1,6 +1,6 @@
 // session_actor's job news (see session_actor.hpp): what the router delivers about a job becomes client messages
 // (rendered by result_render) handed to result_delivery, which releases them in utterance order.
-#include "endpoint/clock.hpp"
+#include "clock/clock.hpp"
 #include "endpoint/result_render.hpp"
 #include "endpoint/session_actor.hpp"
 #include "metrics/scheduler_metrics.hpp"

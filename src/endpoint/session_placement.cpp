@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "asio/log_escape.hpp"
-#include "endpoint/clock.hpp"
+#include "clock/clock.hpp"
 #include "endpoint/ids.hpp"
 #include "endpoint/result_render.hpp"
 #include "endpoint/session_actor.hpp"

@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "asio/log_escape.hpp"
-#include "endpoint/clock.hpp"
+#include "clock/clock.hpp"
 #include "endpoint/ids.hpp"
 #include "endpoint/session_actor.hpp"
 #include "protocol/error_code.hpp"

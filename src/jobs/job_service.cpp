@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "asio/log_escape.hpp"
+#include "clock/clock.hpp"
 #include "peer_log/peer_log.hpp"
 
 #include "state/script_outcome.hpp"
@@ -62,11 +63,6 @@ std::string_view cause_name(state::reassign_reason why) {
     case state::reassign_reason::reconnected: return "reconnected";
   }
   return "other";
-}
-
-std::int64_t steady_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -152,7 +148,7 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   request.requirements = std::move(order.requirements);
   request.spec_json = protocol::to_json(order.assign);
   request.audio = std::move(order.audio);
-  request.backlog_bound = backlog_.bound(steady_now_ms());
+  request.backlog_bound = backlog_.bound(steady_ms());
   request.trace_id = trace_id;
 
   // No dispatch without a deadline: until the offset to the Redis clock is known, measure it first (Redis not

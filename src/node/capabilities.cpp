@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "clock/clock.hpp"
 #include "node/system_usage.hpp"
 
 namespace lingua::node {
@@ -102,9 +103,7 @@ protocol::node_heartbeat heartbeat(const protocol::node_register& registered, co
                                    double cpu_percent, double mem_percent, std::uint64_t running_jobs) {
   protocol::node_heartbeat h;
   h.node_id = node_id;
-  h.timestamp = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  h.timestamp = wall_ms();
   h.resource_usage = protocol::resource_usage{.cpu_percent = cpu_percent, .mem_percent = mem_percent,
                                               .running_jobs = running_jobs};
   h.installed_services = registered.installed_services.value_or(std::vector<protocol::installed_service>{});

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "clock/clock.hpp"
 #include "node/engines/audio.hpp"
 #include "protocol/base64.hpp"
 
@@ -124,9 +125,7 @@ std::optional<protocol::job_result> run_job(const protocol::job_assign& job, eng
   timings.total_ms = ms_since(started);
   result.processing_time_ms = timings.total_ms;
   result.extra = protocol::extra_result{.service_timings = timings};
-  result.node_completed_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count();
+  result.node_completed_at_ms = wall_ms();
   return result;
 }
 

@@ -6,6 +6,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "clock/clock.hpp"
 #include "state/script_keys.hpp"
 #include "state/script_outcome.hpp"
 #include "state/script_sources.hpp"
@@ -364,12 +365,6 @@ net::awaitable<result<std::optional<job_payload>>> scheduler_state::load_job(con
 
 // ---- faults: deadlines on the Redis clock, abandoning, payload clean-up, epoch -----------------------------------
 
-namespace {
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
 
 net::awaitable<bool> scheduler_state::sync_clock() {
   const std::int64_t sent = wall_ms();

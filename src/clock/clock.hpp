@@ -1,10 +1,10 @@
 #pragma once
-// The two clocks of the session endpoint, in milliseconds: steady for deadlines and waits measured here, wall for
-// timestamps a peer reads (server_heartbeat, result times).
+// The two clocks of a process, in milliseconds: steady for deadlines and waits measured here, wall for timestamps
+// another process reads (heartbeats, result times, start times). Header-only: it needs nothing but <chrono>.
 #include <chrono>
 #include <cstdint>
 
-namespace lingua::endpoint {
+namespace lingua {
 
 inline std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -16,4 +16,4 @@ inline std::int64_t wall_ms() {
       .count();
 }
 
-}  // namespace lingua::endpoint
+}  // namespace lingua
