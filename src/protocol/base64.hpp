@@ -19,6 +19,12 @@ void encode_append(std::string_view bytes, std::string& out);
 // The number of bytes `text` decodes to, or std::nullopt when decode() would refuse it — the same strict check,
 // without building the bytes (for audio that is passed on as base64 and never decoded here).
 std::optional<std::size_t> decoded_size(std::string_view text);
+// The same number for text that decoded_size() has accepted, from its length and padding alone (O(1)).
+constexpr std::size_t decoded_size_of_valid(std::string_view text) {
+  if (text.empty()) return 0;
+  const std::size_t padding = text.back() != '=' ? 0 : text[text.size() - 2] == '=' ? 2 : 1;
+  return text.size() / 4 * 3 - padding;
+}
 
 // The decoded bytes, or std::nullopt for invalid input. "" decodes to "".
 std::optional<std::string> decode(std::string_view text);

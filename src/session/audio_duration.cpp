@@ -66,8 +66,7 @@ std::int64_t estimate_base64_audio_duration_ms(std::string_view base64_text, aud
     const auto bytes = protocol::base64::decode(base64_text);
     return bytes ? estimate_audio_duration_ms(*bytes, format, sample_rate) : 0;
   }
-  const auto size = protocol::base64::decoded_size(base64_text);
-  return size ? duration_of_size(*size, format, sample_rate) : 0;
+  return duration_of_size(protocol::base64::decoded_size_of_valid(base64_text), format, sample_rate);
 }
 
 std::int64_t estimate_audio_duration_ms(std::string_view bytes, audio_format format, std::uint32_t sample_rate) {

@@ -28,9 +28,9 @@ std::optional<std::size_t> count_plan_a_packets(std::string_view bytes);
 
 std::int64_t estimate_audio_duration_ms(std::string_view bytes, audio_format format, std::uint32_t sample_rate);
 
-// The same for audio given as valid base64 text (an `utterance`'s): pcm16 and unknown formats need only the decoded
-// size; Plan A framing is read from the bytes, so opus is decoded (into a temporary) for the count. 0 for invalid
-// base64.
+// The same for audio given as base64 text that protocol::base64::decoded_size() has accepted (an `utterance`'s, checked
+// on arrival): pcm16 and unknown formats need only its length, so the 8 KB of an utterance are not scanned again;
+// Plan A framing is read from the bytes, so opus is decoded (into a temporary) for the count.
 std::int64_t estimate_base64_audio_duration_ms(std::string_view base64_text, audio_format format,
                                                std::uint32_t sample_rate);
 

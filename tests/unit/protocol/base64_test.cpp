@@ -110,6 +110,7 @@ TEST(base64, decoded_size_accepts_and_refuses_exactly_what_decode_does) {
     ASSERT_EQ(bytes.has_value(), size.has_value()) << '"' << text << '"';
     if (bytes) {
       EXPECT_EQ(*size, bytes->size()) << '"' << text << '"';
+      EXPECT_EQ(base64::decoded_size_of_valid(text), bytes->size()) << '"' << text << '"';
     }
   }
   std::string audio(6400, '\0');
