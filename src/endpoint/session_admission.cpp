@@ -84,6 +84,7 @@ void session_actor::refuse_overloaded(const session_job& job, const std::string&
   const auto& limits = backlog.limits();
   std::string why = "every capable node is busy and " + std::to_string(report.backlog_length) +
                     " jobs are waiting for one already";
+  if (report.known_for_ms >= 0) why += " (as Redis said " + std::to_string(report.known_for_ms) + " ms ago)";
   std::int64_t resume_ms = unknown_resume_ms;
   if (const auto rate = backlog.drain_per_second(now)) {
     const auto wait = backlog.expected_wait_ms(now, report.backlog_length + 1).value_or(0);
@@ -95,6 +96,8 @@ void session_actor::refuse_overloaded(const session_job& job, const std::string&
     const std::int64_t excess = std::max<std::int64_t>(report.backlog_length - report.backlog_bound + 1, 1);
     resume_ms = std::clamp(static_cast<std::int64_t>(std::ceil(static_cast<double>(excess) * 1000.0 / *rate)),
                            std::int64_t{50}, max_resume_ms);
+    // This instance refuses such jobs itself until then: sending earlier only earns another refusal.
+    resume_ms = std::min(std::max(resume_ms, report.resume_after_ms), max_resume_ms);
   } else {
     why += ", ";
   }

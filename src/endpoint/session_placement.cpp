@@ -221,6 +221,7 @@ asio::awaitable<void> session_actor::place_again() {
     auto it = jobs_.find(entry.second);
     if (it == jobs_.end() || !it->second.order) continue;
     jobs::job_order order = *it->second.order;
+    order.admitted = true;  // admitted once: never refused by admission now
     const jobs::dispatch_report report = co_await ctx_.jobs.dispatch(std::move(order));
     on_dispatch_report(entry.second, report);
   }

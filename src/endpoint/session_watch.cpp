@@ -111,6 +111,7 @@ asio::awaitable<void> session_actor::place_lost(const std::string& job_id, std::
   jobs::job_order order = *job.order;
   order.job_id = new_job_id();
   order.job_key += ":again";  // the ended job keeps its key: a new key places a new job
+  order.admitted = true;       // admitted once: never refused by admission now
   spdlog::warn("session {}: job {} (utterance {}) ended {} ms ago and its news never came: placed again as {}",
                profile_.session_id, job_id, job.utterance_index, ended_ago_ms, order.job_id);
   const std::string again_id = order.job_id;

@@ -65,6 +65,51 @@ std::string_view cause_name(state::reassign_reason why) {
   return "other";
 }
 
+dispatch_report report_of(dispatch_report::kind what) {
+  dispatch_report report;
+  report.what = what;
+  return report;
+}
+
+dispatch_report sent_report(const std::string& node_id, std::uint32_t attempt) {
+  dispatch_report report = report_of(dispatch_report::kind::sent);
+  report.node_id = node_id;
+  report.attempt = attempt;
+  return report;
+}
+
+dispatch_report queued_report(std::int64_t backlog_length, std::int64_t backlog_bound) {
+  dispatch_report report = report_of(dispatch_report::kind::queued);
+  report.backlog_length = backlog_length;
+  report.backlog_bound = backlog_bound;
+  return report;
+}
+
+dispatch_report duplicate_report(const std::string& node_id, std::uint32_t attempt, const std::string& job_id) {
+  dispatch_report report = report_of(dispatch_report::kind::duplicate);
+  report.node_id = node_id;
+  report.attempt = attempt;
+  report.existing_job_id = job_id;
+  return report;
+}
+
+dispatch_report refused_report(const std::string& reason) {
+  dispatch_report report = report_of(dispatch_report::kind::refused);
+  report.reason = reason;
+  return report;
+}
+
+// known_for_ms: -1 when Redis answered this job, else the age of the remembered answer (full_backlog_memory).
+dispatch_report backlog_full_report(std::int64_t waiting, std::int64_t bound, std::int64_t resume_after_ms,
+                                    std::int64_t known_for_ms) {
+  dispatch_report report = refused_report(std::string(state::word_of(state::rejection::backlog_full)));
+  report.backlog_length = waiting;
+  report.backlog_bound = bound;
+  report.resume_after_ms = resume_after_ms;
+  report.known_for_ms = known_for_ms;
+  return report;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -109,7 +154,12 @@ std::int64_t job_timing::run_timeout_for(std::int64_t audio_duration_ms) const {
 
 job_service::job_service(asio::any_io_executor executor, state::scheduler_state& state, routing::router& router,
                          job_timing timing)
-    : executor_(std::move(executor)), state_(state), router_(router), timing_(timing), backlog_(timing.admission) {}
+    : executor_(std::move(executor)),
+      state_(state),
+      router_(router),
+      timing_(timing),
+      backlog_(timing.admission),
+      full_backlog_(timing.admission) {}
 
 // Callers pass a named session_delivery: GCC 12 corrupts a coroutine parameter initialised by a converting
 // temporary (a job_* struct turned into the variant at the call), which crashed the first build.
@@ -148,7 +198,22 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
   request.requirements = std::move(order.requirements);
   request.spec_json = protocol::to_json(order.assign);
   request.audio = std::move(order.audio);
-  request.backlog_bound = backlog_.bound(steady_ms());
+  // Admission: a job with the requirements of one dispatch_task refused for a full backlog is refused here, with the
+  // same answer, while the drain-rate estimate says the backlog is still at its bound (full_backlog_memory). The
+  // requirement set is only spelled out while something is remembered, or to remember it.
+  const std::int64_t now = steady_ms();
+  std::string requirement_set;
+  if (!order.admitted && full_backlog_.size() > 0) {
+    requirement_set = requirement_set_of(request.requirements);
+    if (const auto known = full_backlog_.recall(requirement_set, now)) {
+      reserve("overloaded_local");
+      not_placed("NODE_OVERLOADED", "job refused without asking Redis: " + std::to_string(known->waiting) +
+                                        " jobs waited " + std::to_string(known->age_ms) + " ms ago (admission bound " +
+                                        std::to_string(known->bound) + ")");
+      co_return backlog_full_report(known->waiting, known->bound, known->resume_after_ms, known->age_ms);
+    }
+  }
+  request.backlog_bound = order.admitted ? 0 : backlog_.bound(now);
   request.trace_id = trace_id;
 
   // No dispatch without a deadline: until the offset to the Redis clock is known, measure it first (Redis not
@@ -159,26 +224,39 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
     spdlog::warn("dispatch of {} not attempted: the Redis clock cannot be read", request.job_id);
     reserve("error");
     not_placed("SCHEDULER_DEPENDENCY_DOWN", "job not placed: Redis unreachable");
-    co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}, 0, 0};
+    co_return report_of(dispatch_report::kind::dependency_down);
   }
   auto placed = co_await state_.dispatch(request);
-  if (placed && placed->status == state::dispatch_outcome::kind::rejected) {
+  auto refused_for_full_backlog = [&placed] {
+    return placed && placed->status == state::dispatch_outcome::kind::rejected &&
+           state::rejection_of(placed->reason) == state::rejection::backlog_full;
+  };
+  // (A full backlog implies nodes in the state: no epoch look for it.)
+  if (placed && placed->status == state::dispatch_outcome::kind::rejected && !refused_for_full_backlog()) {
     // No node at all may mean Redis just came back empty and nobody re-registered yet: look at the epoch (rare
     // path, one small script) and, if it changed, try again once after this instance restored its state.
     const bool lost = co_await check_epoch();
     if (lost) placed = co_await state_.dispatch(request);
   }
+  const bool backlog_full = refused_for_full_backlog();
   if (!placed) {
     spdlog::warn("dispatch of {} failed: {}", request.job_id, placed.error().message());
     // The session is told "not done"; if the script did run in time, abandon() makes that true.
     if (placed.error() == state::errc::outcome_unknown) abandon_in_background(request.job_id);
     reserve("error");
     not_placed("SCHEDULER_DEPENDENCY_DOWN", "job not placed: Redis unreachable");
-    co_return dispatch_report{dispatch_report::kind::dependency_down, {}, 0, {}, {}, 0, 0};
+    co_return report_of(dispatch_report::kind::dependency_down);
   }
   logging::job_event(spdlog::level::debug,
                      logging::job_fields{trace_id, speaker, request.job_id, placed->node_id, placed->attempt, {}, {}},
                      "job placed: status " + std::to_string(static_cast<int>(placed->status)) + " " + placed->reason);
+  // The backlog had room for this requirement set (or a node did): nothing of it is known full any more.
+  if (!backlog_full && full_backlog_.size() > 0 &&
+      (placed->status == state::dispatch_outcome::kind::assigned ||
+       placed->status == state::dispatch_outcome::kind::queued)) {
+    if (requirement_set.empty()) requirement_set = requirement_set_of(request.requirements);
+    full_backlog_.forget(requirement_set);
+  }
   switch (placed->status) {
     case state::dispatch_outcome::kind::assigned:
     {
@@ -189,30 +267,31 @@ asio::awaitable<dispatch_report> job_service::dispatch(job_order order) {
                        trace_id);
       if (metrics_ != nullptr) metrics_->dispatched(seconds_since(started));
     }
-      co_return dispatch_report{dispatch_report::kind::sent, placed->node_id, placed->attempt, {}, {}, 0, 0};
+      co_return sent_report(placed->node_id, placed->attempt);
     case state::dispatch_outcome::kind::queued:
       reserve("queued");
       logging::job_event(spdlog::level::debug, logging::job_fields{trace_id, speaker, order.job_id, "", 0, {}, {}},
                          "job queued: every capable node is busy");
-      co_return dispatch_report{dispatch_report::kind::queued, {}, 0, {}, {}, placed->backlog_length,
-                                request.backlog_bound};
+      co_return queued_report(placed->backlog_length, request.backlog_bound);
     case state::dispatch_outcome::kind::existing:
       reserve("duplicate");
-      co_return dispatch_report{dispatch_report::kind::duplicate, placed->node_id, placed->attempt, {}, placed->job_id,
-                                0, 0};
+      co_return duplicate_report(placed->node_id, placed->attempt, placed->job_id);
     case state::dispatch_outcome::kind::rejected:
-      if (state::rejection_of(placed->reason) == state::rejection::backlog_full) {
+      if (backlog_full) {
         // Admission: every capable node is busy and the backlog holds what can start within the budget.
         reserve("overloaded");
         not_placed("NODE_OVERLOADED", "job refused: " + std::to_string(placed->backlog_length) +
                                           " jobs wait already (admission bound " +
                                           std::to_string(request.backlog_bound) + ")");
-        co_return dispatch_report{dispatch_report::kind::refused, {}, 0, placed->reason, {}, placed->backlog_length,
-                                  request.backlog_bound};
+        if (requirement_set.empty()) requirement_set = requirement_set_of(request.requirements);
+        const std::int64_t window =
+            full_backlog_.remember(requirement_set, steady_ms(), placed->backlog_length, request.backlog_bound,
+                                   backlog_.drain_per_second(now));
+        co_return backlog_full_report(placed->backlog_length, request.backlog_bound, window, -1);
       }
       reserve("fail");
       not_placed("NO_AVAILABLE_NODE", "job refused: no capable node (" + placed->reason + ")");
-      co_return dispatch_report{dispatch_report::kind::refused, {}, 0, placed->reason, {}, 0, 0};
+      co_return refused_report(placed->reason);
   }
   co_return dispatch_report{};
 }
@@ -482,6 +561,7 @@ asio::awaitable<bool> job_service::check_epoch() {
   const bool lost = seen->changed && seen->epoch != epoch_;
   epoch_ = seen->epoch;
   if (!lost) co_return false;
+  full_backlog_.forget_all();  // the backlog went with the data
   spdlog::warn("Redis lost its data (epoch changed): re-registering this instance's nodes and sockets and placing "
                "its sessions' unfinished jobs again");
   if (on_state_lost) co_await on_state_lost();

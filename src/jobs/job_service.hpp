@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "jobs/backlog_estimate.hpp"
+#include "jobs/full_backlog_memory.hpp"
 #include "metrics/scheduler_metrics.hpp"
 #include "protocol/node_messages.hpp"
 #include "logging/job_log.hpp"
@@ -44,6 +45,9 @@ struct job_order {
   std::string audio;            // base64 text as job_assign carries it (validated; never decoded here)
   std::int64_t audio_duration_ms = 0;
   state::job_requirements requirements;  // timeouts are filled by dispatch()
+  // Placed before and lost (Redis lost its data, or the job's news): admission never refuses it (no backlog bound,
+  // no local refusal), as it was admitted once.
+  bool admitted = false;
 };
 
 struct dispatch_report {
@@ -55,6 +59,10 @@ struct dispatch_report {
   std::string existing_job_id;  // duplicate: the job that carries this key (the same id when placed again)
   std::int64_t backlog_length = 0;  // queued: jobs waiting, this one included; refused BACKLOG_FULL: jobs waiting
   std::int64_t backlog_bound = 0;   // the admission bound the dispatch carried (0: none)
+  // Refused BACKLOG_FULL: how long this instance refuses such jobs without asking Redis (0: it does not, no drain
+  // rate is known), and how old the answer is (-1: Redis answered this job; >= 0: a remembered answer, ms).
+  std::int64_t resume_after_ms = 0;
+  std::int64_t known_for_ms = -1;
 };
 
 class job_service {
@@ -70,6 +78,9 @@ class job_service {
   // The backlog's drain rate as this instance's sessions observe it, and the admission bound from it: sessions
   // report each of their jobs that leaves the backlog (observe), dispatch() asks for the bound.
   backlog_estimate& backlog() { return backlog_; }
+  // While dispatch_task's BACKLOG_FULL is known to hold for a requirement set, dispatch() refuses its jobs itself
+  // (full_backlog_memory): the same report, no Redis call.
+  const full_backlog_memory& full_backlog() const { return full_backlog_; }
 
   // Places the job and, when a node was chosen, sends it. A send that fails is failed over at once.
   boost::asio::awaitable<dispatch_report> dispatch(job_order order);
@@ -130,6 +141,7 @@ class job_service {
   routing::router& router_;
   job_timing timing_;
   backlog_estimate backlog_;
+  full_backlog_memory full_backlog_;
   metrics::scheduler_metrics* metrics_ = nullptr;
   bool sweeping_ = true;
   std::string epoch_;  // the Redis epoch this instance knows ("" until first read)

@@ -26,7 +26,8 @@ scheduler_metrics::scheduler_metrics(bool per_node_labels)
           "scheduler_reserve_attempt_total",
           "Dispatch attempts by result: success (slot reserved), queued (backlog), duplicate, fail (no capable "
           "node), overloaded (refused by admission: the backlog holds what can start within the wait budget), "
-          "error (Redis unreachable).",
+          "overloaded_local (refused by admission without asking Redis: the backlog is known to be full), error "
+          "(Redis unreachable).",
           {"result"}, 8)),
       jobs_(registry_.add_counter("scheduler_jobs_total",
                                   "Jobs ended on this instance by outcome (completed, empty, failed, timed_out) and "
@@ -126,7 +127,7 @@ scheduler_metrics::scheduler_metrics(bool per_node_labels)
   }
   // Series an operator alerts on exist (at 0) from the start, so rate() and absence checks work before the first
   // event.
-  for (std::string_view r : {"success", "queued", "duplicate", "fail", "overloaded", "error"}) reserve_attempts_.with({r});
+  for (std::string_view r : {"success", "queued", "duplicate", "fail", "overloaded", "overloaded_local", "error"}) reserve_attempts_.with({r});
   for (std::string_view k : {"unreachable", "timeout", "protocol", "error_reply"}) redis_errors_.with({k});
   jobs_.with({"completed", ""});
   gap_waits_.get();

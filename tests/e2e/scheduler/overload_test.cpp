@@ -8,6 +8,7 @@
 #include <map>
 
 #include "e2e_fixture.hpp"
+#include "exposition_text.hpp"
 
 namespace lingua::test {
 namespace {
@@ -170,6 +171,101 @@ TEST_F(overload, a_job_that_would_wait_behind_a_full_backlog_is_refused_at_once_
   listen(late, refused, 2);
   EXPECT_EQ(refused.outcomes[1], "result");
   EXPECT_EQ(refused.repeated, 0);
+}
+
+// How often this instance refused at the backlog bound: after asking Redis, and without asking it.
+struct overload_refusals {
+  double asked = 0;
+  double known = 0;
+};
+overload_refusals refusals_counted(std::uint16_t port) {
+  const auto metrics = scrape(port);
+  return {sample(metrics, "scheduler_reserve_attempt_total{result=\"overloaded\"}").value_or(-1),
+          sample(metrics, "scheduler_reserve_attempt_total{result=\"overloaded_local\"}").value_or(-1)};
+}
+
+TEST_F(overload, while_the_backlog_is_known_full_jobs_are_refused_without_redis_and_a_pool_with_room_is_served) {
+  // Two jobs may wait; a budget of 10 min makes a remembered BACKLOG_FULL hold for its longest window (10 s).
+  const auto port = start_scheduler({"--jobs.max_backlog=2", "--jobs.queue_wait_budget_ms=600000",
+                                     "--jobs.backlog_max_wait_ms=600000"})
+                        .port();
+  fake_node node(named_node("node-zh", 1));
+  node.connect(port);
+  node_spec german_spec = named_node("node-de", 1);
+  german_spec.asr = {"en", "de"};
+  german_spec.tts = {"en", "de"};
+  german_spec.semantic = {"en", "de"};
+  fake_node german(german_spec);
+  german.connect(port);
+  std::vector<std::unique_ptr<fake_session>> sessions;
+  for (int i = 0; i < 6; ++i) {
+    sessions.push_back(std::make_unique<fake_session>());
+    sessions.back()->connect(port);
+  }
+  auto& s = sessions;
+  s[0]->send_utterance(0);
+  auto held = node.next_job(5s);
+  ASSERT_TRUE(held) << "the first job takes the only en→zh slot";
+  for (int i = 1; i < 3; ++i) {
+    s[static_cast<std::size_t>(i)]->send_utterance(0);
+    auto event = s[static_cast<std::size_t>(i)]->next("ui_event");
+    ASSERT_TRUE(event);
+    EXPECT_EQ((*event)["event"], "QUEUED");
+  }
+  // One job leaves the backlog: the instance learns how fast it drains.
+  node.complete(*held);
+  auto second = node.next_job(5s);
+  ASSERT_TRUE(second);
+  ASSERT_TRUE(s[1]->next("ui_event"));  // DISPATCHED: its wait was observed
+  s[3]->send_utterance(0);
+  auto queued = s[3]->next("ui_event");
+  ASSERT_TRUE(queued);
+  EXPECT_EQ((*queued)["event"], "QUEUED") << "the backlog holds two again";
+
+  heard asked;
+  s[4]->send_utterance(0);
+  listen(*s[4], asked, 1);
+  EXPECT_EQ(asked.outcomes[0], "NODE_OVERLOADED");
+  auto counted = refusals_counted(port);
+  EXPECT_EQ(counted.asked, 1) << "Redis refused it";
+  EXPECT_EQ(counted.known, 0);
+
+  heard known;
+  s[5]->send_utterance(0);
+  listen(*s[5], known, 1);
+  EXPECT_EQ(known.outcomes[0], "NODE_OVERLOADED") << "the same true refusal";
+  ASSERT_EQ(known.backpressure.size(), 1u);
+  EXPECT_EQ(known.backpressure[0]["action"], "BUSY");
+  EXPECT_GT(known.backpressure[0]["resume_after_ms"].get<std::int64_t>(), 0);
+  EXPECT_LE(known.backpressure[0]["resume_after_ms"].get<std::int64_t>(), 10000);
+  EXPECT_THAT(known.backpressure[0]["message"].get<std::string>(), ::testing::HasSubstr("2 jobs are waiting"));
+  counted = refusals_counted(port);
+  EXPECT_EQ(counted.asked, 1);
+  EXPECT_EQ(counted.known, 1) << "refused by the instance, without a dispatch_task";
+
+  // An en→de session is served at once: its node has room, whatever the en→zh backlog holds.
+  fake_session speaker_de;
+  speaker_de.connect(port, "en", "de");
+  speaker_de.send_utterance(0, 320, {{"tgt_lang", "de"}});
+  auto de_job = german.next_job(5s);
+  ASSERT_TRUE(de_job);
+  german.complete(*de_job, "hello", "hallo");
+  heard de;
+  listen(speaker_de, de, 1);
+  EXPECT_EQ(de.outcomes[0], "result");
+
+  // The admitted ones are all served; the refused ones never reach a node; one outcome each.
+  node.complete(*second);
+  const auto served = serve(node, 2);
+  for (int i = 0; i < 4; ++i) {
+    heard h;
+    listen(*s[static_cast<std::size_t>(i)], h, 1);
+    EXPECT_EQ(h.outcomes[0], "result") << "admitted session " << i;
+    EXPECT_EQ(h.repeated, 0);
+  }
+  EXPECT_EQ(served.count(s[4]->id()), 0u);
+  EXPECT_EQ(served.count(s[5]->id()), 0u);
+  EXPECT_EQ(asked.repeated + known.repeated, 0);
 }
 
 }  // namespace
