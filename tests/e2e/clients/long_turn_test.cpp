@@ -13,11 +13,14 @@ namespace {
 
 using long_turns = scheduler_e2e;
 
-// Chunks of 260 ms: 8 make 2,080 ms, past a 2,000 ms max duration.
-const std::string short_limit = "--segmentation.max_duration_ms=2000";
+// Chunks of 260 ms: 8 make 2,080 ms, past a 2,000 ms max duration. No hangover at a limit's cut: the cut is taken
+// as the 8th chunk arrives, so a loaded machine that delays the scheduler's loop past the next chunk and the
+// client's is_final cannot merge them into one manual cut (with the default 150 ms the tests raced the loop).
+const std::vector<std::string> short_limit = {"--segmentation.max_duration_ms=2000",
+                                              "--segmentation.hangover_auto_ms=0"};
 
 TEST_F(long_turns, a_turn_longer_than_max_duration_that_ends_in_silence_still_gets_its_translation) {
-  auto& scheduler = start_scheduler({short_limit});
+  auto& scheduler = start_scheduler(short_limit);
   agent_peer agent;
   ASSERT_FALSE(agent.connect(scheduler.port()).empty());
   web_client_peer client;
@@ -37,7 +40,9 @@ TEST_F(long_turns, a_turn_longer_than_max_duration_that_ends_in_silence_still_ge
 }
 
 TEST_F(long_turns, without_close_turns_at_limits_the_agent_translates_the_whole_turn_at_its_closing_cut) {
-  auto& scheduler = start_scheduler({short_limit, "--segmentation.close_turns_at_limits=false"});
+  std::vector<std::string> flags = short_limit;
+  flags.emplace_back("--segmentation.close_turns_at_limits=false");
+  auto& scheduler = start_scheduler(flags);
   agent_peer agent;
   ASSERT_FALSE(agent.connect(scheduler.port()).empty());
   web_client_peer client;
