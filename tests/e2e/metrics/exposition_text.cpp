@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <sstream>
+#include <thread>
 
 #include "kit/http_client.hpp"
 
@@ -42,6 +43,17 @@ exposition scrape(std::uint16_t port) {
   EXPECT_EQ(reply.status, 200U) << reply.error;
   EXPECT_TRUE(reply.content_type.starts_with("text/plain; version=0.0.4")) << reply.content_type;
   return parse_exposition(reply.body);
+}
+
+exposition scrape_until(std::uint16_t port, const std::function<bool(const exposition&)>& done,
+                        std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  exposition e = scrape(port);
+  while (!done(e) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    e = scrape(port);
+  }
+  return e;
 }
 
 std::optional<double> sample(const exposition& e, const std::string& key) {

@@ -1,6 +1,8 @@
 #pragma once
 // Reading a scraped /metrics text in tests, and the metric names a PromQL expression uses.
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -17,6 +19,9 @@ struct exposition {
 exposition parse_exposition(const std::string& text);
 // GET /metrics on 127.0.0.1:port (fails the test on anything but 200).
 exposition scrape(std::uint16_t port);
+// Scrapes until `done` holds (every 50 ms, at most `timeout`); the last scrape.
+exposition scrape_until(std::uint16_t port, const std::function<bool(const exposition&)>& done,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 std::optional<double> sample(const exposition& e, const std::string& key);
 // The names a query may use: every family, and for histograms its _bucket, _sum and _count series.

@@ -33,18 +33,6 @@ double growth(const exposition& before, const exposition& after, const std::stri
   return now.value_or(0) - sample(before, key).value_or(0);
 }
 
-// Scrapes until `done` holds (every 50 ms, at most `timeout`); the last scrape.
-template <class Done>
-exposition scrape_until(std::uint16_t port, Done done, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  exposition e = scrape(port);
-  while (!done(e) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-    e = scrape(port);
-  }
-  return e;
-}
-
 // A node serving only src → tgt (each phase below has its own pair, so which node takes a job is never a tie).
 node_spec pair_node(std::string id, const std::string& src, const std::string& tgt) {
   node_spec spec = named_node(std::move(id), 2);

@@ -22,18 +22,6 @@ double value(const exposition& e, const std::string& key) {
   return v.value_or(-1);
 }
 
-// Scrapes until `done` holds (every 50 ms, at most `timeout`); the last scrape.
-template <class Done>
-exposition scrape_until(std::uint16_t port, Done done, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  exposition e = scrape(port);
-  while (!done(e) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-    e = scrape(port);
-  }
-  return e;
-}
-
 std::optional<nlohmann::json> ui_event(fake_session& s, const std::string& event, std::chrono::milliseconds wait = 3s) {
   auto m = s.next("ui_event", wait);
   while (m && (*m)["event"] != event) m = s.next("ui_event", wait);
