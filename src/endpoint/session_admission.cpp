@@ -7,7 +7,6 @@
 // that would wait behind the bound jobs::backlog_estimate derives from the drain rate and the wait budget
 // (BACKLOG_FULL → NODE_OVERLOADED). Every utterance still ends in exactly one result or one error.
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <set>
 #include <spdlog/spdlog.h>
@@ -93,9 +92,9 @@ void session_actor::refuse_overloaded(const session_job& job, const std::string&
     why += ": this job would start in about " + seconds_text(wait) + " at the " + rate_text +
            " jobs/s they leave at, ";
     // Room appears once the backlog has drained below its bound.
-    const std::int64_t excess = std::max<std::int64_t>(report.backlog_length - report.backlog_bound + 1, 1);
-    resume_ms = std::clamp(static_cast<std::int64_t>(std::ceil(static_cast<double>(excess) * 1000.0 / *rate)),
-                           std::int64_t{50}, max_resume_ms);
+    resume_ms = static_cast<std::int64_t>(
+        std::clamp(jobs::drain_below_bound_ms(report.backlog_length, report.backlog_bound, *rate), 50.0,
+                   static_cast<double>(max_resume_ms)));
     // This instance refuses such jobs itself until then: sending earlier only earns another refusal.
     resume_ms = std::min(std::max(resume_ms, report.resume_after_ms), max_resume_ms);
   } else {

@@ -5,6 +5,11 @@
 
 namespace lingua::jobs {
 
+double drain_below_bound_ms(std::int64_t waiting, std::int64_t bound, double per_second) {
+  const double excess = static_cast<double>(std::max<std::int64_t>(waiting - bound + 1, 1));
+  return std::ceil(excess * 1000.0 / per_second);
+}
+
 void backlog_estimate::observe(std::int64_t now_ms, std::int64_t ahead, std::int64_t waited_ms) {
   if (ahead < 1) return;
   if (observed_ && now_ms > last_ms_ && limits_.window_ms > 0) {

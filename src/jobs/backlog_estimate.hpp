@@ -25,6 +25,11 @@ struct admission_limits {
   std::int64_t stale_after_ms = 30000;  // with no observation for this long the rate is unknown again
 };
 
+// How long a backlog of `waiting` jobs takes to drain below an admission bound of `bound` at `per_second` (> 0), in
+// whole ms: the time until a job is admitted again. A double: a tiny rate gives a huge value, which callers clamp
+// before converting it.
+double drain_below_bound_ms(std::int64_t waiting, std::int64_t bound, double per_second);
+
 class backlog_estimate {
  public:
   explicit backlog_estimate(admission_limits limits = {}) : limits_(limits) {}

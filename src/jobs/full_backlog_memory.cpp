@@ -1,7 +1,6 @@
 #include "jobs/full_backlog_memory.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <vector>
 
 namespace lingua::jobs {
@@ -41,8 +40,7 @@ std::int64_t full_backlog_window_ms(const admission_limits& limits, std::int64_t
     longest = std::min(limits.wait_budget_ms / 2, longest_window_ms);
     shortest = std::min(limits.wait_budget_ms / 20, longest);
   }
-  const double excess = static_cast<double>(std::max<std::int64_t>(waiting - bound + 1, 1));
-  const double drain_ms = std::ceil(excess * 1000.0 / *drain_per_second);
+  const double drain_ms = drain_below_bound_ms(waiting, bound, *drain_per_second);
   // Compared as doubles first: a tiny rate must not overflow the conversion.
   const std::int64_t needed = drain_ms >= static_cast<double>(longest) ? longest : static_cast<std::int64_t>(drain_ms);
   return std::max<std::int64_t>(std::clamp(needed, shortest, longest), 1);

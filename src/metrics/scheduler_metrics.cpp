@@ -127,7 +127,9 @@ scheduler_metrics::scheduler_metrics(bool per_node_labels)
   }
   // Series an operator alerts on exist (at 0) from the start, so rate() and absence checks work before the first
   // event.
-  for (std::string_view r : {"success", "queued", "duplicate", "fail", "overloaded", "overloaded_local", "error"}) reserve_attempts_.with({r});
+  for (std::string_view r : {"success", "queued", "duplicate", "fail", "overloaded", "overloaded_local", "error"}) {
+    reserve_attempts_.with({r});
+  }
   for (std::string_view k : {"unreachable", "timeout", "protocol", "error_reply"}) redis_errors_.with({k});
   jobs_.with({"completed", ""});
   gap_waits_.get();

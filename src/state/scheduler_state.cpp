@@ -365,7 +365,6 @@ net::awaitable<result<std::optional<job_payload>>> scheduler_state::load_job(con
 
 // ---- faults: deadlines on the Redis clock, abandoning, payload clean-up, epoch -----------------------------------
 
-
 net::awaitable<bool> scheduler_state::sync_clock() {
   const std::int64_t sent = wall_ms();
   std::vector<std::string> command = strings("TIME");
