@@ -71,10 +71,13 @@ TEST_F(overload, a_flooding_session_gets_backpressure_and_early_refusals_and_eve
   node.connect(port);
   fake_session flooder;
   flooder.connect(port);
-  for (std::uint64_t i = 0; i < 10; ++i) flooder.send_utterance(i);  // nothing finishes while they arrive
+  for (std::uint64_t i = 0; i < 10; ++i) flooder.send_utterance(i);
 
-  const auto served = serve(node, 4);
+  // The six refusals come before the node answers anything: nothing finishes while the utterances arrive (a result
+  // before the scheduler has read all ten would free a place for a later one).
   heard h;
+  listen(flooder, h, 6);
+  const auto served = serve(node, 4);
   listen(flooder, h, 10);
   for (std::uint64_t i = 0; i < 4; ++i) EXPECT_EQ(h.outcomes[i], "result") << "utterance " << i << " was admitted";
   for (std::uint64_t i = 4; i < 10; ++i) {
@@ -106,6 +109,8 @@ TEST_F(overload, a_well_behaved_session_is_served_while_another_floods) {
   for (std::uint64_t i = 0; i < 10; ++i) flooder.send_utterance(i);
   polite.send_utterance(0);
 
+  heard loud;
+  listen(flooder, loud, 6);  // its refusals, before the node answers anything (as in the test above)
   const auto served = serve(node, 5);  // the flooder's four admitted utterances and the polite one, in any order
   heard quiet;
   listen(polite, quiet, 1);
@@ -113,7 +118,6 @@ TEST_F(overload, a_well_behaved_session_is_served_while_another_floods) {
   EXPECT_TRUE(quiet.backpressure.empty()) << "one utterance in flight is not too many";
   EXPECT_EQ(served.at(polite.id()), (std::vector<std::uint64_t>{0}));
 
-  heard loud;
   listen(flooder, loud, 10);
   int results = 0;
   int refusals = 0;
